@@ -1,0 +1,328 @@
+//! Connecting, listing, checking and disconnecting accounts.
+//!
+//! A connect is a *flow*: `connect_begin` opens a loopback listener and builds the authorize URL
+//! (the shell opens the browser); `connect_wait` resolves once the browser came back, the code
+//! was exchanged and the network listed what the user may connect; `connect_finish` stores the
+//! chosen accounts (tokens into the keyring first, then rows into SQLite). Until `finish`,
+//! nothing is persisted, so a failed or cancelled flow leaves existing accounts untouched.
+
+mod health;
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::api::{Account, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutcome};
+use crate::error::{Error, Result};
+use crate::networks::{google, NetworkAvailability, NetworkId};
+use crate::oauth::listener::CallbackListener;
+use crate::oauth::OAuthConfig;
+use crate::secret::Sensitive;
+use crate::store::NewAccount;
+use crate::vault::{KeyringHealth, TokenSet};
+use crate::{CoreEvent, Herald};
+
+/// Most accounts one finish may connect (a bound on input from the UI).
+const MAX_SELECTION: usize = 200;
+
+pub(crate) struct Flow {
+    network: NetworkId,
+    reconnect: Option<Account>,
+    cancel: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<Authorized>>>,
+    authorized: Option<Authorized>,
+}
+
+struct Authorized {
+    tokens: TokenSet,
+    candidates: Vec<Candidate>,
+}
+
+impl Herald {
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        self.store().accounts().await
+    }
+
+    /// The OAuth set-up for `network` from its data and the saved credentials.
+    pub(crate) async fn oauth_config(&self, network: NetworkId) -> Result<OAuthConfig> {
+        let spec = network.spec();
+        let client_id = self.store().client_id(network).await?.ok_or(Error::CredentialsMissing(spec.name))?;
+        let client_secret = self.vault().client_secret(network).await?;
+        match network {
+            NetworkId::GoogleBusiness => {
+                let endpoints = &self.config().endpoints.google;
+                Ok(OAuthConfig {
+                    network_name: spec.name,
+                    client_id,
+                    client_secret,
+                    authorize: endpoints.authorize.clone(),
+                    token: endpoints.token.clone(),
+                    revoke: Some(endpoints.revoke.clone()),
+                    scopes: vec![google::SCOPE.to_owned()],
+                    extra_authorize_params: vec![("access_type", "offline"), ("prompt", "consent")],
+                })
+            }
+            _ => Err(Error::NetworkNotSupported(spec.name)),
+        }
+    }
+
+    /// Start a sign-in. Refuses when the network has no connector yet, credentials are missing,
+    /// or the keyring is unavailable (tokens could not be kept safely).
+    pub async fn connect_begin(&self, network: NetworkId, reconnect_account_id: Option<&str>) -> Result<ConnectFlow> {
+        let spec = network.spec();
+        if spec.availability != NetworkAvailability::Available {
+            return Err(Error::NetworkNotSupported(spec.name));
+        }
+        let reconnect = match reconnect_account_id {
+            Some(id) => {
+                let (account, _) = self.store().account(id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+                if account.network != network {
+                    return Err(Error::InvalidInput("the account belongs to another network".into()));
+                }
+                Some(account)
+            }
+            None => None,
+        };
+        if let KeyringHealth::Unavailable(why) = self.vault().health().await {
+            return Err(Error::KeyringUnavailable(why));
+        }
+        let oauth = self.oauth_config(network).await?;
+
+        // One sign-in at a time: a new one ends any other.
+        self.cancel_all_flows();
+
+        let listener = CallbackListener::bind().await?;
+        let redirect_uri = listener.redirect_uri();
+        let authorization = oauth.authorize(&redirect_uri)?;
+        let flow_id = uuid::Uuid::new_v4().to_string();
+        let timeout = self.config().flow_timeout;
+        let expires_at = Utc::now() + chrono::Duration::from_std(timeout).unwrap_or(chrono::Duration::minutes(5));
+        let (cancel_tx, mut cancel_rx) = oneshot::channel::<()>();
+        let http = self.http.clone();
+        let endpoints = self.config().endpoints.clone();
+        let state = authorization.state;
+        let verifier = authorization.verifier;
+
+        let task = tokio::spawn(async move {
+            let callback = tokio::select! {
+                received = listener.receive(state.expose()) => received?,
+                _ = &mut cancel_rx => return Err(Error::FlowCancelled),
+                () = tokio::time::sleep(timeout) => return Err(Error::FlowTimedOut(timeout.as_secs())),
+            };
+            let tokens = oauth.exchange_code(&http, &redirect_uri, callback.code, verifier).await?;
+            let candidates = match network {
+                NetworkId::GoogleBusiness => google::list_locations(&http, &endpoints.google, &tokens.access_token).await?,
+                _ => return Err(Error::NetworkNotSupported(network.name())),
+            };
+            Ok(Authorized { tokens, candidates })
+        });
+
+        self.lock_flows().insert(
+            flow_id.clone(),
+            Flow { network, reconnect: reconnect.clone(), cancel: Some(cancel_tx), task: Some(task), authorized: None },
+        );
+        tracing::info!(network = network.as_str(), flow = %flow_id, "sign-in started");
+        Ok(ConnectFlow {
+            flow_id,
+            network,
+            authorize_url: authorization.url.to_string(),
+            expires_at,
+            reconnect_account_id: reconnect.map(|a| a.id),
+        })
+    }
+
+    /// Wait for the browser; returns what the user may connect.
+    pub async fn connect_wait(&self, flow_id: &str) -> Result<Vec<Candidate>> {
+        let (task, network, reconnect) = {
+            let mut flows = self.lock_flows();
+            let flow = flows.get_mut(flow_id).ok_or(Error::FlowNotFound)?;
+            if let Some(authorized) = &flow.authorized {
+                return Ok(authorized.candidates.clone());
+            }
+            (flow.task.take().ok_or(Error::FlowNotFound)?, flow.network, flow.reconnect.clone())
+        };
+        let outcome = match task.await {
+            Ok(outcome) => outcome,
+            Err(join) if join.is_cancelled() => Err(Error::FlowCancelled),
+            Err(join) => Err(Error::Internal(format!("sign-in task failed: {join}"))),
+        };
+        let result = async {
+            let mut authorized = outcome?;
+            if let Some(account) = &reconnect {
+                if !authorized.candidates.iter().any(|c| c.external_id == account.external_id) {
+                    return Err(Error::DifferentAccount(account.display_name.clone()));
+                }
+            }
+            let connected = self.store().external_ids(network).await?;
+            for candidate in &mut authorized.candidates {
+                candidate.already_connected = connected.contains(&candidate.external_id);
+            }
+            Ok(authorized)
+        }
+        .await;
+        let mut flows = self.lock_flows();
+        match result {
+            Ok(authorized) => {
+                let candidates = authorized.candidates.clone();
+                match flows.get_mut(flow_id) {
+                    Some(flow) => flow.authorized = Some(authorized),
+                    None => return Err(Error::FlowCancelled),
+                }
+                tracing::info!(flow = %flow_id, candidates = candidates.len(), "sign-in authorized");
+                Ok(candidates)
+            }
+            Err(e) => {
+                flows.remove(flow_id);
+                tracing::warn!(flow = %flow_id, code = ?e.code(), "sign-in failed: {e}");
+                Err(e)
+            }
+        }
+    }
+
+    /// End a sign-in; nothing it obtained is kept.
+    pub fn connect_cancel(&self, flow_id: &str) -> Result<()> {
+        let mut flow = self.lock_flows().remove(flow_id).ok_or(Error::FlowNotFound)?;
+        if let Some(cancel) = flow.cancel.take() {
+            let _ = cancel.send(());
+        }
+        tracing::info!(flow = %flow_id, "sign-in cancelled");
+        Ok(())
+    }
+
+    pub(crate) fn cancel_all_flows(&self) {
+        let flows: Vec<Flow> = self.lock_flows().drain().map(|(_, f)| f).collect();
+        for mut flow in flows {
+            if let Some(cancel) = flow.cancel.take() {
+                let _ = cancel.send(());
+            }
+        }
+    }
+
+    /// Keep the chosen candidates: tokens into the keyring, then the accounts into SQLite.
+    pub async fn connect_finish(&self, flow_id: &str, external_ids: &[String]) -> Result<Vec<Account>> {
+        if external_ids.is_empty() {
+            return Err(Error::InvalidInput("pick at least one account to connect".into()));
+        }
+        if external_ids.len() > MAX_SELECTION {
+            return Err(Error::InvalidInput(format!("at most {MAX_SELECTION} accounts can be connected at once")));
+        }
+        let (network, authorized) = {
+            let mut flows = self.lock_flows();
+            let flow = flows.get(flow_id).ok_or(Error::FlowNotFound)?;
+            if flow.authorized.is_none() {
+                return Err(Error::InvalidInput("the sign-in has not finished in the browser yet".into()));
+            }
+            let chosen: HashSet<&String> = external_ids.iter().collect();
+            let known: HashSet<&String> = flow.authorized.iter().flat_map(|a| a.candidates.iter().map(|c| &c.external_id)).collect();
+            if let Some(unknown) = chosen.iter().find(|id| !known.contains(*id)) {
+                return Err(Error::InvalidInput(format!("{unknown:?} was not offered by this sign-in")));
+            }
+            let flow = flows.remove(flow_id).ok_or(Error::FlowNotFound)?;
+            (flow.network, flow.authorized.ok_or(Error::FlowNotFound)?)
+        };
+        let chosen: HashSet<&String> = external_ids.iter().collect();
+        let accounts: Vec<NewAccount> = authorized
+            .candidates
+            .iter()
+            .filter(|c| chosen.contains(&c.external_id))
+            .map(|c| NewAccount {
+                external_id: c.external_id.clone(),
+                kind: c.kind,
+                display_name: c.display_name.clone(),
+                avatar_url: c.avatar_url.clone(),
+            })
+            .collect();
+
+        let grant_id = uuid::Uuid::new_v4().to_string();
+        self.vault().put_tokens(&grant_id, &authorized.tokens).await?;
+        let saved = self.store().save_connection(&grant_id, network, &accounts, authorized.tokens.expires_at).await;
+        let (stored, orphans) = match saved {
+            Ok(saved) => saved,
+            Err(e) => {
+                // Do not leave a secret behind that no account points to.
+                let _ = self.vault().delete_tokens(&grant_id).await;
+                return Err(e);
+            }
+        };
+        for orphan in orphans {
+            if let Err(e) = self.vault().delete_tokens(&orphan).await {
+                tracing::warn!(grant = %orphan, "could not delete an unused sign-in from the keyring: {e}");
+            }
+        }
+        tracing::info!(network = network.as_str(), connected = stored.len(), "accounts connected");
+        self.emit(CoreEvent::AccountsChanged);
+        Ok(stored)
+    }
+
+    /// Remove an account. Its sign-in is revoked at the network and deleted from the keyring when
+    /// no other account of that network still relies on Herald's access; a failed revoke still
+    /// deletes the local secrets and says so.
+    pub async fn disconnect(&self, account_id: &str) -> Result<DisconnectOutcome> {
+        let (account, grant_id) =
+            self.store().account(account_id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+        let tokens = match &grant_id {
+            Some(grant) => self.vault().tokens(grant).await.unwrap_or_else(|e| {
+                tracing::warn!(grant = %grant, "keyring read failed during disconnect: {e}");
+                None
+            }),
+            None => None,
+        };
+        let removed = self.store().remove_account(account_id).await?;
+        let orphaned = matches!(removed, Some((_, true)));
+        let network = account.network;
+
+        let mut outcome = DisconnectOutcome { revoke: RevokeOutcome::KeptForOtherAccounts, detail: None };
+        if orphaned {
+            // Revoking at Google ends Herald's access for that user everywhere; keep it while
+            // other accounts of this network remain connected.
+            outcome = if self.store().count_accounts(network).await? > 0 {
+                DisconnectOutcome { revoke: RevokeOutcome::KeptForOtherAccounts, detail: None }
+            } else {
+                self.revoke(network, tokens.as_ref()).await
+            };
+            if let Some(grant) = &grant_id {
+                if let Err(e) = self.vault().delete_tokens(grant).await {
+                    let note = format!("The sign-in could not be deleted from the system keyring: {e}");
+                    outcome.detail = Some(match outcome.detail {
+                        Some(d) => format!("{d} {note}"),
+                        None => note,
+                    });
+                }
+            }
+        }
+        tracing::info!(network = network.as_str(), revoke = ?outcome.revoke, "account disconnected");
+        self.emit(CoreEvent::AccountsChanged);
+        Ok(outcome)
+    }
+
+    async fn revoke(&self, network: NetworkId, tokens: Option<&TokenSet>) -> DisconnectOutcome {
+        let Some(tokens) = tokens else {
+            return DisconnectOutcome {
+                revoke: RevokeOutcome::Failed,
+                detail: Some("The sign-in was already missing from the system keyring, so it could not be revoked.".into()),
+            };
+        };
+        let token: &Sensitive<String> = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
+        let oauth = match self.oauth_config(network).await {
+            Ok(oauth) => oauth,
+            Err(e) => return DisconnectOutcome { revoke: RevokeOutcome::Failed, detail: Some(e.to_string()) },
+        };
+        match oauth.revoke(&self.http, token).await {
+            Ok(true) => DisconnectOutcome { revoke: RevokeOutcome::Revoked, detail: None },
+            Ok(false) => DisconnectOutcome { revoke: RevokeOutcome::NotSupported, detail: None },
+            Err(e) => DisconnectOutcome { revoke: RevokeOutcome::Failed, detail: Some(e.to_string()) },
+        }
+    }
+
+    fn lock_flows(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Flow>> {
+        // A poisoned lock only means a panic elsewhere mid-update of a plain map: keep going.
+        self.flows.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// For callers outside the core that want to know when a token runs out.
+pub fn expires_within(expires_at: Option<DateTime<Utc>>, margin: chrono::Duration) -> bool {
+    expires_at.is_some_and(|at| at - Utc::now() <= margin)
+}

@@ -1,0 +1,171 @@
+//! Transport types: what the shell sends to the UI. The TypeScript bindings are generated from
+//! these (specta), so this module is the single source of the IPC wire format.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+pub use crate::networks::{NetworkAvailability, NetworkId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    KeyringUnavailable,
+    CredentialsMissing,
+    NetworkNotSupported,
+    FlowNotFound,
+    FlowCancelled,
+    FlowTimedOut,
+    StateMismatch,
+    ConsentDenied,
+    TokenExchangeFailed,
+    NetworkError,
+    NetworkRejected,
+    DifferentAccount,
+    InvalidInput,
+    NotFound,
+    Storage,
+    Internal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkInfo {
+    pub id: NetworkId,
+    pub name: String,
+    pub availability: NetworkAvailability,
+    pub credentials_configured: bool,
+    pub client_secret_required: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Page,
+    Organization,
+    Location,
+    Profile,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Organization => "organization",
+            Self::Location => "location",
+            Self::Profile => "profile",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Page, Self::Organization, Self::Location, Self::Profile].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Connected,
+    NeedsReconnect,
+    Disconnected,
+}
+
+impl AccountStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::NeedsReconnect => "needs_reconnect",
+            Self::Disconnected => "disconnected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Connected, Self::NeedsReconnect, Self::Disconnected].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One connected page / organization / location / profile: one card in the grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: String,
+    pub network: NetworkId,
+    pub external_id: String,
+    pub kind: AccountKind,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub status: AccountStatus,
+    pub connected_at: DateTime<Utc>,
+    pub token_expires_at: Option<DateTime<Utc>>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// A sign-in in progress: the browser has been (or is about to be) sent to `authorize_url`.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectFlow {
+    pub flow_id: String,
+    pub network: NetworkId,
+    pub authorize_url: String,
+    pub expires_at: DateTime<Utc>,
+    pub reconnect_account_id: Option<String>,
+}
+
+/// Something the user may connect after consenting (a page, a location...).
+#[derive(Clone, Debug, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Candidate {
+    pub external_id: String,
+    pub kind: AccountKind,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub already_connected: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeOutcome {
+    Revoked,
+    Failed,
+    NotSupported,
+    KeptForOtherAccounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DisconnectOutcome {
+    pub revoke: RevokeOutcome,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyringStatus {
+    pub available: bool,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    pub demo: bool,
+    pub keyring: KeyringStatus,
+    pub locale: Option<String>,
+    pub data_dir: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Credentials {
+    pub network: NetworkId,
+    pub client_id: String,
+    pub has_secret: bool,
+}

@@ -1,0 +1,119 @@
+//! herald-core: Herald's domain logic, headless. Networks, OAuth, the keyring vault, the SQLite
+//! store and the account services. It never depends on a GUI toolkit: the shell talks to it
+//! through [`Herald`]'s methods and the [`CoreEvent`] channel.
+
+pub mod accounts;
+pub mod api;
+pub mod error;
+pub mod networks;
+pub mod oauth;
+pub mod secret;
+pub mod settings;
+pub mod store;
+pub mod vault;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+
+pub use error::{Error, Result};
+pub use networks::{Endpoints, NetworkId};
+pub use secret::Sensitive;
+use store::Store;
+use vault::Vault;
+
+/// Something the UI or tray should know about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CoreEvent {
+    /// The set of accounts or one of their statuses changed.
+    AccountsChanged,
+}
+
+/// How a [`Herald`] is set up. Everything environment-specific is here, so tests and demo mode
+/// run the same code against a temporary directory and the sandbox.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub endpoints: Endpoints,
+    /// Service name of Herald's entries in the OS keyring.
+    pub vault_service: String,
+    /// How long a sign-in may wait for the browser.
+    pub flow_timeout: Duration,
+    /// Tokens expiring within this margin are refreshed by a health check.
+    pub refresh_margin: chrono::Duration,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            endpoints: Endpoints::default(),
+            vault_service: "herald".to_owned(),
+            flow_timeout: Duration::from_secs(5 * 60),
+            refresh_margin: chrono::Duration::minutes(10),
+        }
+    }
+}
+
+/// The default data directory: `$HERALD_DATA_DIR`, else the OS data dir (`~/.local/share/herald`).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("HERALD_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("herald")
+}
+
+/// The core: one per app (or per test).
+pub struct Herald {
+    config: Config,
+    store: Store,
+    vault: Vault,
+    http: reqwest::Client,
+    events: broadcast::Sender<CoreEvent>,
+    flows: Mutex<HashMap<String, accounts::Flow>>,
+}
+
+impl Herald {
+    pub async fn open(config: Config) -> Result<Arc<Self>> {
+        let store = Store::open(&config.data_dir).await?;
+        let vault = Vault::new(config.vault_service.clone());
+        let (events, _) = broadcast::channel(64);
+        Ok(Arc::new(Self {
+            store,
+            vault,
+            http: oauth::http_client()?,
+            events,
+            flows: Mutex::new(HashMap::new()),
+            config,
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<CoreEvent> {
+        self.events.subscribe()
+    }
+
+    fn emit(&self, event: CoreEvent) {
+        // No subscriber is fine (headless use).
+        let _ = self.events.send(event);
+    }
+
+    pub async fn shutdown(&self) {
+        self.cancel_all_flows();
+        self.store.close().await;
+    }
+}

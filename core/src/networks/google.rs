@@ -1,0 +1,189 @@
+//! Google Business Profile: OAuth endpoints, scope, and the account/location listing.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::join;
+use crate::api::{AccountKind, Candidate};
+use crate::error::{Error, Result};
+use crate::secret::Sensitive;
+
+pub const NAME: &str = "Google Business Profile";
+pub const SCOPE: &str = "https://www.googleapis.com/auth/business.manage";
+/// Largest page the Business Information API serves.
+const LOCATIONS_PAGE_SIZE: u32 = 100;
+/// Upper bound on pages followed, so a misbehaving server cannot loop us forever.
+const MAX_PAGES: usize = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoogleEndpoints {
+    pub authorize: Url,
+    pub token: Url,
+    pub revoke: Url,
+    /// `.../v1/accounts` of the Account Management API.
+    pub accounts: Url,
+    /// Base of the Business Information API, ending in `/v1/`.
+    pub business_information: Url,
+}
+
+impl GoogleEndpoints {
+    pub fn production() -> Self {
+        // Constant, well-formed URLs: parsing cannot fail.
+        let parse = |s: &str| Url::parse(s).unwrap_or_else(|_| unreachable!("constant URL {s}"));
+        Self {
+            authorize: parse("https://accounts.google.com/o/oauth2/v2/auth"),
+            token: parse("https://oauth2.googleapis.com/token"),
+            revoke: parse("https://oauth2.googleapis.com/revoke"),
+            accounts: parse("https://mybusinessaccountmanagement.googleapis.com/v1/accounts"),
+            business_information: parse("https://mybusinessbusinessinformation.googleapis.com/v1/"),
+        }
+    }
+
+    pub fn sandbox(base: &str) -> Result<Self> {
+        Ok(Self {
+            authorize: join(base, "/google/o/oauth2/v2/auth")?,
+            token: join(base, "/google/token")?,
+            revoke: join(base, "/google/revoke")?,
+            accounts: join(base, "/google/mybusinessaccountmanagement/v1/accounts")?,
+            business_information: join(base, "/google/mybusinessbusinessinformation/v1/")?,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AccountsPage {
+    #[serde(default)]
+    accounts: Vec<GoogleAccount>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GoogleAccount {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LocationsPage {
+    #[serde(default)]
+    locations: Vec<GoogleLocation>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GoogleLocation {
+    name: String,
+    #[serde(default)]
+    title: String,
+}
+
+#[derive(Deserialize)]
+struct ApiErrorBody {
+    error: ApiError,
+}
+
+#[derive(Deserialize)]
+struct ApiError {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// Every location the signed-in user granted, across all their Business Profile accounts.
+pub async fn list_locations(
+    http: &reqwest::Client,
+    endpoints: &GoogleEndpoints,
+    access_token: &Sensitive<String>,
+) -> Result<Vec<Candidate>> {
+    let mut accounts = Vec::new();
+    let mut page_token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let mut url = endpoints.accounts.clone();
+        if let Some(token) = &page_token {
+            url.query_pairs_mut().append_pair("pageToken", token);
+        }
+        let page: AccountsPage = get_json(http, url, access_token).await?;
+        accounts.extend(page.accounts);
+        page_token = page.next_page_token.filter(|t| !t.is_empty());
+        if page_token.is_none() {
+            break;
+        }
+    }
+
+    let mut candidates = Vec::new();
+    for account in accounts {
+        let base = endpoints
+            .business_information
+            .join(&format!("{}/locations", account.name))
+            .map_err(|e| Error::Internal(format!("account name {:?}: {e}", account.name)))?;
+        let mut page_token: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut url = base.clone();
+            url.query_pairs_mut()
+                .append_pair("readMask", "name,title")
+                .append_pair("pageSize", &LOCATIONS_PAGE_SIZE.to_string());
+            if let Some(token) = &page_token {
+                url.query_pairs_mut().append_pair("pageToken", token);
+            }
+            let page: LocationsPage = get_json(http, url, access_token).await?;
+            candidates.extend(page.locations.into_iter().map(|loc| Candidate {
+                display_name: if loc.title.trim().is_empty() { loc.name.clone() } else { loc.title },
+                external_id: loc.name,
+                kind: AccountKind::Location,
+                avatar_url: None,
+                already_connected: false,
+            }));
+            page_token = page.next_page_token.filter(|t| !t.is_empty());
+            if page_token.is_none() {
+                break;
+            }
+        }
+    }
+    candidates.dedup_by(|a, b| a.external_id == b.external_id);
+    Ok(candidates)
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: Url,
+    access_token: &Sensitive<String>,
+) -> Result<T> {
+    let response = http
+        .get(url)
+        .bearer_auth(access_token.expose())
+        .send()
+        .await
+        .map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
+    if status.is_success() {
+        return serde_json::from_slice(&body)
+            .map_err(|e| Error::Network { network: NAME, detail: format!("unexpected answer: {e}") });
+    }
+    let detail = serde_json::from_slice::<ApiErrorBody>(&body)
+        .map(|b| format!("{} {}", b.error.status, b.error.message).trim().to_owned())
+        .unwrap_or_else(|_| format!("HTTP {status}"));
+    if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return Err(Error::Network { network: NAME, detail });
+    }
+    let auth = matches!(status.as_u16(), 401 | 403);
+    Err(Error::Rejected { network: NAME, detail, auth })
+}
+
+/// A transport error in words, without the URL (which could carry a query worth keeping private).
+pub(crate) fn describe_transport(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "the request timed out".to_owned()
+    } else if e.is_connect() {
+        "could not connect".to_owned()
+    } else if e.is_decode() || e.is_body() {
+        "the answer could not be read".to_owned()
+    } else {
+        "the connection failed".to_owned()
+    }
+}

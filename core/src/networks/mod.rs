@@ -1,0 +1,111 @@
+//! The networks Herald knows. Everything a network *is* (names, endpoints, scopes, lifetimes,
+//! limits) is data here, overridable for the sandbox; code elsewhere reads it, never repeats it.
+
+pub mod google;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use url::Url;
+
+use crate::error::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkId {
+    Facebook,
+    Instagram,
+    Linkedin,
+    GoogleBusiness,
+    X,
+    Tiktok,
+    Wechat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkAvailability {
+    /// Connect works in this version.
+    Available,
+    /// Listed, but its connector ships in a later version of Herald.
+    LaterVersion,
+    /// Shown as "coming soon"; not clickable.
+    ComingSoon,
+    /// Existing links keep working; no new ones.
+    Deprecated,
+}
+
+/// Static facts about a network.
+#[derive(Clone, Copy, Debug)]
+pub struct NetworkSpec {
+    pub id: NetworkId,
+    pub name: &'static str,
+    pub availability: NetworkAvailability,
+    pub client_secret_required: bool,
+}
+
+/// In the order the Connect popup lists them.
+pub const ALL: [NetworkSpec; 7] = [
+    NetworkSpec { id: NetworkId::Instagram, name: "Instagram", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
+    NetworkSpec { id: NetworkId::Facebook, name: "Facebook", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
+    NetworkSpec { id: NetworkId::Linkedin, name: "LinkedIn", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
+    NetworkSpec { id: NetworkId::GoogleBusiness, name: "Google Business Profile", availability: NetworkAvailability::Available, client_secret_required: false },
+    NetworkSpec { id: NetworkId::X, name: "X", availability: NetworkAvailability::LaterVersion, client_secret_required: false },
+    NetworkSpec { id: NetworkId::Tiktok, name: "TikTok", availability: NetworkAvailability::ComingSoon, client_secret_required: true },
+    NetworkSpec { id: NetworkId::Wechat, name: "WeChat", availability: NetworkAvailability::Deprecated, client_secret_required: true },
+];
+
+impl NetworkId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Facebook => "facebook",
+            Self::Instagram => "instagram",
+            Self::Linkedin => "linkedin",
+            Self::GoogleBusiness => "google_business",
+            Self::X => "x",
+            Self::Tiktok => "tiktok",
+            Self::Wechat => "wechat",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        ALL.iter().map(|spec| spec.id).find(|id| id.as_str() == s)
+    }
+
+    pub fn spec(self) -> NetworkSpec {
+        // ALL lists every variant; the fallback is unreachable but keeps this total.
+        ALL.iter().copied().find(|spec| spec.id == self).unwrap_or(ALL[3])
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
+/// Where each network lives. Defaults are the real services; tests and demo mode point them at
+/// the sandbox. Can be overridden from a JSON file (see [`Endpoints::from_json`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoints {
+    pub google: google::GoogleEndpoints,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Self { google: google::GoogleEndpoints::production() }
+    }
+}
+
+impl Endpoints {
+    /// Every network served by a herald-sandbox at `base` (e.g. `http://127.0.0.1:4123`).
+    pub fn sandbox(base: &str) -> Result<Self> {
+        Ok(Self { google: google::GoogleEndpoints::sandbox(base)? })
+    }
+
+    pub fn from_json(json: &str) -> Result<Self> {
+        serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("endpoints file: {e}")))
+    }
+}
+
+pub(crate) fn join(base: &str, path: &str) -> Result<Url> {
+    let base = base.trim_end_matches('/');
+    Url::parse(&format!("{base}{path}")).map_err(|e| Error::InvalidInput(format!("bad endpoint {base}{path}: {e}")))
+}

@@ -1,0 +1,5 @@
+//! Tauri commands, one module per domain. Each is a thin call into herald-core.
+
+pub mod accounts;
+pub mod app;
+pub mod settings;

@@ -1,0 +1,32 @@
+//! Events the UI listens to, and the bridge from the core's channel to them.
+
+use std::sync::Arc;
+
+use herald_core::{CoreEvent, Herald};
+use serde::{Deserialize, Serialize};
+use tauri::AppHandle;
+use tauri_specta::Event;
+
+/// The accounts list changed: reload it.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct AccountsChanged;
+
+/// Forward core events to the UI for as long as the app runs.
+pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
+    let mut events = herald.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(CoreEvent::AccountsChanged) => {
+                    if let Err(e) = AccountsChanged.emit(&app) {
+                        tracing::warn!("could not notify the window: {e}");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let _ = AccountsChanged.emit(&app);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}

@@ -1,0 +1,124 @@
+//! Herald's Tauri shell: boots the core, registers commands, forwards events. No domain logic
+//! lives here; see `herald-core`.
+
+mod boot;
+mod commands;
+mod error;
+mod events;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use herald_core::Herald;
+use tauri::Manager;
+
+/// What every command can reach.
+pub struct AppState {
+    pub herald: Arc<Herald>,
+    pub demo: bool,
+    pub started: Instant,
+}
+
+/// How often connections are checked (tokens refreshed ahead of expiry).
+const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Commands and events, declared once; the TypeScript bindings are generated from this.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::app::app_status,
+            commands::app::app_ready,
+            commands::settings::settings_set_locale,
+            commands::settings::networks_list,
+            commands::settings::credentials_get,
+            commands::settings::credentials_save,
+            commands::accounts::accounts_list,
+            commands::accounts::accounts_connect_begin,
+            commands::accounts::accounts_connect_wait,
+            commands::accounts::accounts_connect_cancel,
+            commands::accounts::accounts_connect_finish,
+            commands::accounts::accounts_disconnect,
+            commands::accounts::accounts_check,
+        ])
+        .events(tauri_specta::collect_events![events::AccountsChanged])
+}
+
+/// The TypeScript the UI imports from `ui/src/ipc/bindings.ts`.
+pub fn typescript_bindings() -> Result<String, String> {
+    let ts = specta_typescript::Typescript::default()
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+        .header("// @ts-nocheck");
+    specta_builder().export_str(ts).map_err(|e| e.to_string())
+}
+
+pub fn run() {
+    let started = Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HERALD_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let builder = specta_builder();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let booted = tauri::async_runtime::block_on(boot::boot())?;
+            let herald = booted.herald.clone();
+            events::forward(app.handle().clone(), &herald);
+            spawn_health_checks(herald.clone());
+            app.manage(booted);
+            app.manage(AppState { herald, demo: app.state::<boot::Booted>().demo, started });
+            Ok(())
+        })
+        .build(tauri::generate_context!("tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Herald could not start: {e}");
+            eprintln!("Herald could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            let state = handle.state::<AppState>();
+            tauri::async_runtime::block_on(state.herald.shutdown());
+        }
+    });
+}
+
+fn spawn_health_checks(herald: Arc<Herald>) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(HEALTH_INTERVAL);
+        loop {
+            tick.tick().await;
+            if let Err(e) = herald.check_accounts().await {
+                tracing::warn!("connection check failed: {e}");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed bindings must equal what the Rust types generate. Run with
+    /// `UPDATE_BINDINGS=1` to rewrite them after changing a command or type.
+    #[test]
+    fn typescript_bindings_are_up_to_date() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/ipc/bindings.ts");
+        let fresh = super::typescript_bindings().unwrap_or_else(|e| panic!("export failed: {e}"));
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/ipc/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p herald typescript_bindings` and commit it"
+        );
+    }
+}
