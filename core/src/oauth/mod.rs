@@ -9,8 +9,7 @@ use chrono::Utc;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, RevocationUrl, Scope,
-    StandardRevocableToken, TokenResponse, TokenUrl,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl,
 };
 use url::Url;
 
@@ -58,14 +57,13 @@ impl OAuthConfig {
             oauth2::EndpointSet,
             oauth2::EndpointNotSet,
             oauth2::EndpointNotSet,
-            oauth2::EndpointMaybeSet,
+            oauth2::EndpointNotSet,
             oauth2::EndpointSet,
         >,
     > {
         let mut client = BasicClient::new(ClientId::new(self.client_id.clone()))
             .set_auth_uri(AuthUrl::from_url(self.authorize.clone()))
             .set_token_uri(TokenUrl::from_url(self.token.clone()))
-            .set_revocation_url_option(self.revoke.clone().map(RevocationUrl::from_url))
             .set_auth_type(AuthType::RequestBody);
         if let Some(secret) = &self.client_secret {
             client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
@@ -122,24 +120,37 @@ impl OAuthConfig {
     }
 
     /// Revoke a token (RFC 7009). `Ok(false)` when the network has no revocation endpoint.
+    /// Sent by hand: the `oauth2` crate refuses non-HTTPS revocation URLs, which the loopback
+    /// sandbox needs; the request is the same form POST either way.
     pub async fn revoke(&self, http: &reqwest::Client, token: &Sensitive<String>) -> Result<bool> {
-        if self.revoke.is_none() {
+        let Some(url) = &self.revoke else {
             return Ok(false);
+        };
+        let mut form = vec![("token", token.expose().as_str()), ("client_id", self.client_id.as_str())];
+        if let Some(secret) = &self.client_secret {
+            form.push(("client_secret", secret.expose().as_str()));
         }
-        let client = self.client(None)?;
-        let token = StandardRevocableToken::RefreshToken(RefreshToken::new(token.expose().clone()));
-        client
-            .revoke_token(token)
-            .map_err(|e| Error::Internal(format!("revocation: {e}")))?
-            .request_async(http)
+        let network = self.network_name;
+        let response = http
+            .post(url.clone())
+            .form(&form)
+            .send()
             .await
-            .map_err(|e| match e {
-                RequestTokenError::ServerResponse(body) => {
-                    Error::Rejected { network: self.network_name, detail: body.to_string(), auth: false }
-                }
-                other => Error::Network { network: self.network_name, detail: transport_detail(&other) },
-            })?;
-        Ok(true)
+            .map_err(|e| Error::Network { network, detail: crate::networks::google::describe_transport(&e) })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(true);
+        }
+        let body = response.text().await.unwrap_or_default();
+        let detail = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+            .map_or_else(|| format!("HTTP {status}"), |code| format!("HTTP {status} ({code})"));
+        if status.is_server_error() {
+            Err(Error::Network { network, detail })
+        } else {
+            Err(Error::Rejected { network, detail, auth: false })
+        }
     }
 
     fn classify<RE: std::error::Error + 'static>(

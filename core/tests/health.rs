@@ -1,0 +1,90 @@
+//! Keeping connections healthy: refresh ahead of expiry; only real auth errors need a reconnect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use herald_core::api::AccountStatus;
+use herald_sandbox::{Endpoint, Fault, SandboxConfig};
+
+/// A margin longer than the sandbox's token lifetime: every check refreshes.
+fn always_refresh(c: &mut herald_core::Config) {
+    c.refresh_margin = chrono::Duration::hours(2);
+}
+
+#[tokio::test]
+async fn tokens_near_expiry_are_refreshed_and_the_new_one_lands_in_the_keyring() {
+    let w = world_with(SandboxConfig::demo(), always_refresh).await;
+    let accounts = connect(&w, None).await;
+    let (_, grant) = w.herald.store().account(&accounts[0].id).await.unwrap().unwrap();
+    let grant = grant.unwrap();
+    let before = w.herald.vault().tokens(&grant).await.unwrap().unwrap();
+
+    let checked = w.herald.check_accounts().await.unwrap();
+    assert!(checked.iter().all(|a| a.status == AccountStatus::Connected && a.last_checked_at.is_some()));
+    let after = w.herald.vault().tokens(&grant).await.unwrap().unwrap();
+    assert_ne!(after.access_token, before.access_token, "a new access token was stored");
+    assert_eq!(after.refresh_token, before.refresh_token, "Google does not rotate: the refresh token is kept");
+    assert_eq!(w.sandbox.hits(Endpoint::GoogleToken), 2, "one exchange + one refresh per grant");
+}
+
+#[tokio::test]
+async fn a_revoked_grant_needs_reconnect_but_a_network_blip_does_not() {
+    let w = world_with(SandboxConfig::demo(), always_refresh).await;
+    connect(&w, None).await;
+
+    w.sandbox.inject(Endpoint::GoogleToken, Fault { status: Some(503), times: Some(1), ..Fault::default() });
+    let blip = w.herald.check_accounts().await.unwrap();
+    assert!(blip.iter().all(|a| a.status == AccountStatus::Connected), "{blip:?}");
+    assert!(blip.iter().all(|a| a.last_error.is_some()));
+
+    w.sandbox.revoke_all_for_tests();
+    let revoked = w.herald.check_accounts().await.unwrap();
+    assert!(revoked.iter().all(|a| a.status == AccountStatus::NeedsReconnect), "{revoked:?}");
+    assert!(revoked[0].last_error.as_deref().unwrap().contains("invalid_grant"), "{:?}", revoked[0].last_error);
+}
+
+#[tokio::test]
+async fn a_sign_in_cleared_from_the_keyring_needs_reconnect_and_nothing_else_is_lost() {
+    let w = world().await;
+    let accounts = connect(&w, None).await;
+    let (_, grant) = w.herald.store().account(&accounts[0].id).await.unwrap().unwrap();
+    w.herald.vault().delete_tokens(&grant.unwrap()).await.unwrap();
+
+    let checked = w.herald.check_accounts().await.unwrap();
+    assert_eq!(checked.len(), 2);
+    assert!(checked.iter().all(|a| a.status == AccountStatus::NeedsReconnect));
+    assert!(checked[0].last_error.as_deref().unwrap().contains("keyring"));
+}
+
+#[tokio::test]
+async fn reconnect_lands_on_the_same_account() {
+    let w = world_with(SandboxConfig::demo(), always_refresh).await;
+    let accounts = connect(&w, None).await;
+    w.sandbox.revoke_all_for_tests();
+    w.herald.check_accounts().await.unwrap();
+
+    let target = &accounts[0];
+    w.sandbox.set_auto_consent(Some(herald_sandbox::AutoConsent::Approve { locations: None }));
+    let flow = w.herald.connect_begin(target.network, Some(&target.id)).await.unwrap();
+    browser_visits(&flow.authorize_url).await;
+    w.herald.connect_wait(&flow.flow_id).await.unwrap();
+    let stored = w.herald.connect_finish(&flow.flow_id, &[target.external_id.clone()]).await.unwrap();
+    assert_eq!(stored[0].id, target.id, "same account id, so anything attached to it survives");
+    assert_eq!(stored[0].status, AccountStatus::Connected);
+}
+
+#[tokio::test]
+async fn reconnecting_as_someone_else_is_refused() {
+    let w = world().await;
+    let accounts = connect(&w, Some(vec!["locations/5550000001".to_owned()])).await;
+    // This time the user grants only the other location: a different account for this card.
+    w.sandbox.set_auto_consent(Some(herald_sandbox::AutoConsent::Approve {
+        locations: Some(vec!["locations/5550000002".to_owned()]),
+    }));
+    let flow = w.herald.connect_begin(accounts[0].network, Some(&accounts[0].id)).await.unwrap();
+    browser_visits(&flow.authorize_url).await;
+    let err = w.herald.connect_wait(&flow.flow_id).await.unwrap_err();
+    assert_eq!(err.code(), herald_core::api::ErrorCode::DifferentAccount);
+    assert_eq!(w.herald.accounts().await.unwrap(), accounts);
+}

@@ -1,0 +1,114 @@
+//! Fault injection: every emulated endpoint calls [`gate`] before doing its work.
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::config::Endpoint;
+use crate::consent_page;
+use crate::http;
+use crate::state::{lock, Shared};
+
+/// How an endpoint reports errors, so a fault without a body still looks like the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ErrorStyle {
+    /// A page shown in the browser (authorize endpoints).
+    Html,
+    /// RFC 6749 `{"error": "...", "error_description": "..."}` (token/revoke endpoints).
+    OAuth,
+    /// Google API `{"error": {"code", "message", "status"}}`.
+    GoogleApi,
+}
+
+fn style(endpoint: Endpoint) -> ErrorStyle {
+    match endpoint {
+        Endpoint::GoogleAuthorize => ErrorStyle::Html,
+        Endpoint::GoogleToken | Endpoint::GoogleRevoke => ErrorStyle::OAuth,
+        Endpoint::GoogleAccounts | Endpoint::GoogleLocations => ErrorStyle::GoogleApi,
+    }
+}
+
+/// Counts the hit, applies the endpoint's fault (delay, then maybe a canned response).
+/// `Some(response)` means the endpoint must answer with it instead of doing its work.
+pub(crate) async fn gate(shared: &Shared, endpoint: Endpoint) -> Option<Response> {
+    let fault = lock(shared).hit(endpoint)?;
+    if fault.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    let status = fault.status?;
+    tracing::debug!(?endpoint, status, "sandbox: injected fault");
+    Some(match fault.body {
+        Some(body) => http::raw(status, body),
+        None => generic_error(endpoint, status),
+    })
+}
+
+/// The message of Google's 401 for a bad access token.
+pub(crate) const UNAUTHENTICATED_MESSAGE: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.";
+
+/// Google's canonical `google.rpc.Code` name and a typical message for an HTTP status.
+pub(crate) fn google_rpc_status(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("INVALID_ARGUMENT", "Request contains an invalid argument."),
+        401 => ("UNAUTHENTICATED", UNAUTHENTICATED_MESSAGE),
+        403 => ("PERMISSION_DENIED", "The caller does not have permission"),
+        404 => ("NOT_FOUND", "Requested entity was not found."),
+        409 => ("ABORTED", "The operation was aborted."),
+        429 => (
+            "RESOURCE_EXHAUSTED",
+            "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute' of service 'mybusinessbusinessinformation.googleapis.com'.",
+        ),
+        501 => ("UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."),
+        503 => ("UNAVAILABLE", "The service is currently unavailable."),
+        504 => ("DEADLINE_EXCEEDED", "The request deadline was exceeded."),
+        s if s >= 500 => ("INTERNAL", "Internal error encountered."),
+        _ => ("UNKNOWN", "Unknown error."),
+    }
+}
+
+fn oauth_error_code(status: u16) -> (&'static str, &'static str) {
+    match status {
+        400 => ("invalid_request", "Bad Request"),
+        401 => ("invalid_client", "Unauthorized"),
+        403 => ("access_denied", "Forbidden"),
+        429 => ("rate_limit_exceeded", "Rate Limit Exceeded"),
+        503 => ("temporarily_unavailable", "Service Unavailable"),
+        s if s >= 500 => ("internal_failure", "Backend Error"),
+        _ => ("invalid_request", "Bad Request"),
+    }
+}
+
+fn generic_error(endpoint: Endpoint, status: u16) -> Response {
+    let code = http::status(status);
+    let mut response = match style(endpoint) {
+        ErrorStyle::Html => {
+            let reason = code.canonical_reason().unwrap_or("Error");
+            http::html(
+                code,
+                consent_page::error_page(code.as_u16(), "server_error", reason),
+            )
+        }
+        ErrorStyle::OAuth => {
+            let (error, description) = oauth_error_code(status);
+            http::json(
+                code,
+                &json!({ "error": error, "error_description": description }),
+            )
+        }
+        ErrorStyle::GoogleApi => {
+            let (rpc, message) = google_rpc_status(status);
+            http::json(
+                code,
+                &json!({ "error": { "code": code.as_u16(), "message": message, "status": rpc } }),
+            )
+        }
+    };
+    if status == 429 || status == 503 {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    response
+}

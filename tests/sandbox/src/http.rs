@@ -1,0 +1,225 @@
+//! Small HTTP helpers shared by every emulated network.
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use rand::RngCore as _;
+
+/// Decoded `application/x-www-form-urlencoded` pairs (a query string or a form body), in order.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub(crate) fn parse(input: &[u8]) -> Self {
+        Self(
+            url::form_urlencoded::parse(input)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub(crate) fn from_query(query: Option<&str>) -> Self {
+        Self::parse(query.unwrap_or_default().as_bytes())
+    }
+
+    /// First value of `key`, treating an empty value as missing (as Google does).
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated `key`.
+    pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An early error response; boxed because `Response` is large.
+pub(crate) type Rejection = Box<Response>;
+
+/// 32 random bytes, base64url without padding (43 URL-safe characters).
+pub(crate) fn random_token() -> String {
+    let mut bytes = [0_u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Escapes text for HTML element content and double-quoted attribute values.
+pub(crate) fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn status_or_500(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A JSON response with Google's content type.
+pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// A JSON response that must never be cached (token endpoint responses).
+pub(crate) fn json_no_store(status: StatusCode, value: &serde_json::Value) -> Response {
+    let mut response = json(status, value);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
+    );
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// An HTML page.
+pub(crate) fn html(status: StatusCode, page: String) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        page,
+    )
+        .into_response()
+}
+
+/// A `302 Found` to `location`.
+pub(crate) fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A response with a literal body (used by injected faults); the content type is guessed.
+pub(crate) fn raw(status: u16, body: String) -> Response {
+    let trimmed = body.trim_start();
+    let content_type = if serde_json::from_str::<serde_json::Value>(&body).is_ok() {
+        "application/json; charset=utf-8"
+    } else if trimmed.starts_with('<') {
+        "text/html; charset=utf-8"
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    (
+        status_or_500(status),
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response()
+}
+
+pub(crate) fn status(status: u16) -> StatusCode {
+    status_or_500(status)
+}
+
+/// `Authorization: Basic` credentials, each part form-urldecoded (RFC 6749 §2.3.1).
+pub(crate) fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((form_decode(id), form_decode(secret)))
+}
+
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token of an `Authorization: Bearer` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_is_form_decoded() {
+        let mut headers = HeaderMap::new();
+        let encoded = STANDARD.encode("my%3Aclient:s+e%26cret");
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Basic {encoded}")).unwrap(),
+        );
+        assert_eq!(
+            basic_auth(&headers),
+            Some(("my:client".to_owned(), "s e&cret".to_owned()))
+        );
+    }
+
+    #[test]
+    fn params_treat_empty_as_missing_and_keep_repeats() {
+        let params = Params::parse(b"a=&b=1&loc=x&loc=y");
+        assert_eq!(params.get("a"), None);
+        assert_eq!(params.get("b"), Some("1"));
+        assert_eq!(params.all("loc").collect::<Vec<_>>(), ["x", "y"]);
+    }
+
+    #[test]
+    fn tokens_are_long_and_url_safe() {
+        let token = random_token();
+        assert_eq!(token.len(), 43);
+        assert!(token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert_ne!(token, random_token());
+    }
+}

@@ -1,0 +1,177 @@
+//! Herald sandbox: a loopback HTTP server that emulates the social networks' OAuth and API
+//! endpoints faithfully enough for the app's real code paths to run against it, in tests and in
+//! demo mode.
+//!
+//! Each network lives in its own module under a path prefix (`/google/...`); `/__sandbox/...`
+//! holds the control endpoints. The [`Sandbox`] handle offers the same controls in-process.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::demo()).await?;
+//! sandbox.set_auto_consent(Some(AutoConsent::Approve { locations: None }));
+//! let authorize = format!("{}/google/o/oauth2/v2/auth", sandbox.base_url());
+//! # let _ = authorize;
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod admin;
+mod config;
+mod consent_page;
+mod faults;
+pub mod google;
+mod http;
+mod state;
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{
+    AutoConsent, Endpoint, Fault, GoogleAccountSeed, GoogleLocationSeed, GoogleSeed, SandboxConfig,
+    DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
+};
+use state::{lock, Shared};
+
+/// Largest request body any endpoint accepts.
+const BODY_LIMIT: usize = 64 * 1024;
+/// How long [`Sandbox::shutdown`] waits for open connections before aborting.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Every route of every emulated network plus the admin API, bound to `shared`.
+fn router(shared: Shared) -> Router {
+    Router::new()
+        .merge(google::router())
+        .merge(admin::router())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(shared)
+}
+
+/// A running sandbox server. Dropping it stops the server.
+pub struct Sandbox {
+    shared: Shared,
+    base_url: String,
+    shutdown_tx: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` with an OS-chosen port.
+    pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts a sandbox on `addr`, which must be a loopback address.
+    pub async fn start_on(addr: SocketAddr, config: SandboxConfig) -> io::Result<Sandbox> {
+        if !addr.ip().is_loopback() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("herald-sandbox only listens on loopback, refusing {addr}"),
+            ));
+        }
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        let shared = state::new_shared(config);
+        let app = router(shared.clone());
+        let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    // A dropped sender also means "stop".
+                    let _ = shutdown_rx.await;
+                })
+                .await;
+            if let Err(error) = served {
+                tracing::warn!(%error, "herald-sandbox server stopped with an error");
+            }
+        });
+        tracing::debug!(%local, "herald-sandbox listening");
+        Ok(Sandbox {
+            shared,
+            base_url: format!("http://{local}"),
+            shutdown_tx: Some(shutdown_tx),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// Sets (or, with `None`, clears) the scripted answer to the consent screen.
+    pub fn set_auto_consent(&self, c: Option<AutoConsent>) {
+        lock(&self.shared).auto_consent = c;
+    }
+
+    /// Injects a fault into `endpoint`, replacing any fault already there.
+    pub fn inject(&self, endpoint: Endpoint, fault: Fault) {
+        lock(&self.shared).faults.insert(endpoint, fault);
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        lock(&self.shared).faults.clear();
+    }
+
+    /// Every access token, refresh token and authorization code ever issued (for leak scans).
+    pub fn issued_secrets(&self) -> Vec<String> {
+        lock(&self.shared).issued.clone()
+    }
+
+    /// Whether `token` (access token, refresh token or code) belongs to a revoked grant.
+    pub fn is_revoked(&self, token: &str) -> bool {
+        lock(&self.shared).is_revoked(token)
+    }
+
+    /// Kills every grant as if the user removed the app's access: refreshing then fails with
+    /// `invalid_grant` and API calls with 401.
+    pub fn revoke_all_for_tests(&self) {
+        lock(&self.shared).revoke_all();
+    }
+
+    /// How many requests `endpoint` has received (including faulted ones).
+    pub fn hits(&self, endpoint: Endpoint) -> u64 {
+        lock(&self.shared).hits.get(&endpoint).copied().unwrap_or(0)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to a few seconds), and
+    /// waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown_tx.take() {
+            let _ = tx.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `herald-sandbox [--port N]`: runs the sandbox with the demo seed until Ctrl-C.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use herald_sandbox::{Sandbox, SandboxConfig};
+
+const USAGE: &str = "usage: herald-sandbox [--port N]\n\n\
+Serves the Herald network sandbox (demo seed) on 127.0.0.1. Port 0 (the default) picks a free\n\
+port; the first line on stdout is `herald-sandbox listening on http://127.0.0.1:PORT`.";
+
+fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
+    let mut port = 0_u16;
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--port" | "-p" => args
+                .next()
+                .ok_or_else(|| "--port needs a value".to_owned())?,
+            other => match other.strip_prefix("--port=") {
+                Some(value) => value.to_owned(),
+                None => return Err(format!("unknown argument: {other}")),
+            },
+        };
+        port = value
+            .parse()
+            .map_err(|_| format!("invalid port: {value}"))?;
+    }
+    Ok(Some(port))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let port = match parse_port(std::env::args().skip(1)) {
+        Ok(Some(port)) => port,
+        Ok(None) => {
+            // Ignore a closed pipe (`herald-sandbox --help | head`).
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("herald-sandbox: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let sandbox = match Sandbox::start_on(addr, SandboxConfig::demo()).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("herald-sandbox: cannot listen on {addr}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    {
+        let mut stdout = std::io::stdout().lock();
+        let written = writeln!(stdout, "herald-sandbox listening on {}", sandbox.base_url())
+            .and_then(|()| stdout.flush());
+        if let Err(error) = written {
+            eprintln!("herald-sandbox: cannot write to stdout: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let signal = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    match signal {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("herald-sandbox: cannot wait for Ctrl-C: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
