@@ -69,7 +69,7 @@ async fn reconnect_lands_on_the_same_account() {
     let flow = w.herald.connect_begin(target.network, Some(&target.id)).await.unwrap();
     browser_visits(&flow.authorize_url).await;
     w.herald.connect_wait(&flow.flow_id).await.unwrap();
-    let stored = w.herald.connect_finish(&flow.flow_id, &[target.external_id.clone()]).await.unwrap();
+    let stored = w.herald.connect_finish(&flow.flow_id, std::slice::from_ref(&target.external_id)).await.unwrap();
     assert_eq!(stored[0].id, target.id, "same account id, so anything attached to it survives");
     assert_eq!(stored[0].status, AccountStatus::Connected);
 }

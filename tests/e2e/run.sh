@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Run the e2e specs against the real app window. Expects to run under a display (xvfb-run) and
+# a Secret Service session (tests/with-keyring.sh); tests/run-all.sh arranges both.
+#   HERALD_APP      the herald binary built with --features custom-protocol
+#   TAURI_DRIVER    the tauri-driver binary
+#   SANDBOX_BIN     the herald-sandbox binary
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/output"
+rm -rf "$out" && mkdir -p "$out"
+data="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+
+"$SANDBOX_BIN" > "$out/sandbox.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q "listening on" "$out/sandbox.log" && break; sleep 0.1; done
+sandbox_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$out/sandbox.log" | head -1)"
+[ -n "$sandbox_url" ] || { echo "sandbox did not start"; cat "$out/sandbox.log"; exit 1; }
+
+export HERALD_DEMO=1 HERALD_SANDBOX_URL="$sandbox_url" HERALD_DATA_DIR="$data" HERALD_E2E_OUT="$out"
+export BROWSER="$here/fake-browser.sh" XDG_CURRENT_DESKTOP= HERALD_APP HERALD_LOG="${HERALD_LOG:-info}"
+"$TAURI_DRIVER" --port 4444 > "$out/tauri-driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+
+status=0
+(cd "$here" && node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?
+import -window root "$out/screen-at-end.png" 2>/dev/null || true
+exit $status

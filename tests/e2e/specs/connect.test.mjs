@@ -1,0 +1,113 @@
+// The first connection, end to end, in the real Herald window: empty state → Connect → Google
+// Business Profile → consent (approved by the test through the sandbox) → two location cards →
+// Disconnect one → one card left. Screenshots land in $HERALD_E2E_OUT.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { remote } from "webdriverio";
+
+const out = process.env.HERALD_E2E_OUT;
+const sandbox = process.env.HERALD_SANDBOX_URL;
+const app = process.env.HERALD_APP;
+let browser;
+
+async function admin(path, body, method = "POST") {
+  const res = await fetch(`${sandbox}/__sandbox/${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `sandbox admin ${path}: ${res.status}`);
+  return res;
+}
+
+const $t = (id) => browser.$(`[data-testid="${id}"]`);
+const cards = () => browser.$$('[data-testid="account-card"]');
+
+before(async () => {
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "warn",
+    capabilities: {
+      browserName: "wry",
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+test("connect two Google locations, then disconnect one", async () => {
+  await admin("auto-consent", { approve: { locations: null } });
+
+  const empty = await $t("empty-state");
+  await empty.waitForDisplayed({ timeout: 30_000 });
+  await browser.saveScreenshot(join(out, "01-empty-state.png"));
+
+  await (await $t("connect-button")).click();
+  const google = await $t("network-google_business");
+  await google.waitForDisplayed({ timeout: 10_000 });
+  await browser.saveScreenshot(join(out, "02-connect-popup.png"));
+  await google.click();
+
+  const candidates = await $t("candidate-list");
+  await candidates.waitForDisplayed({ timeout: 30_000 });
+  await browser.saveScreenshot(join(out, "03-pick-locations.png"));
+  await (await $t("connect-selected")).click();
+
+  await browser.waitUntil(async () => (await cards()).length === 2, {
+    timeout: 15_000,
+    timeoutMsg: "two account cards should appear",
+  });
+  const all = await cards();
+  const text = (await Promise.all(all.map((c) => c.getText()))).join("\n");
+  assert.match(text, /Forno Rossi — Centro/);
+  assert.match(text, /Forno Rossi — Stazione/);
+  for (const card of all) {
+    assert.equal(await (await card.$('[data-testid="status-badge"]')).getText(), "Connected");
+  }
+  await browser.saveScreenshot(join(out, "04-two-cards.png"));
+
+  await (await all[0].$('[data-testid="card-menu"]')).click();
+  await (await $t("menu-disconnect")).click();
+  const confirm = await $t("confirm-disconnect");
+  await confirm.waitForDisplayed({ timeout: 5_000 });
+  await confirm.click();
+
+  await browser.waitUntil(async () => (await cards()).length === 1, {
+    timeout: 15_000,
+    timeoutMsg: "one card should be left after disconnecting",
+  });
+  await browser.saveScreenshot(join(out, "05-one-card-left.png"));
+
+  // The system browser was asked to open the sandbox's authorize endpoint, and nothing else.
+  const opened = readFileSync(join(out, "opened-urls.txt"), "utf8").trim().split("\n");
+  assert.equal(opened.length, 1);
+  assert.ok(opened[0].startsWith(`${sandbox}/google/o/oauth2/v2/auth?`), opened[0]);
+});
+
+test("no token the sandbox issued is in Herald's data directory", async () => {
+  const secrets = await (await fetch(`${sandbox}/__sandbox/secrets`)).json();
+  assert.ok(secrets.length >= 3, "the connect issued a code and tokens");
+  const files = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(process.env.HERALD_DATA_DIR);
+  assert.ok(files.some((f) => f.endsWith("herald.db")), "the app wrote its database");
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    for (const secret of secrets) {
+      assert.equal(bytes.indexOf(secret), -1, `a token leaked into ${file}`);
+    }
+  }
+});

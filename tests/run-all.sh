@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Every test Herald has: Rust unit + integration (real SQLite, real keyring, sandbox over
+# loopback), UI checks and unit tests (svelte-check, Vitest), and end-to-end tests of the real
+# app window under Xvfb (tauri-driver + WebKitWebDriver). Ends with each runner's summary.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+tools="${HERALD_TOOLS:-$HOME/.cache/herald/tools}"
+logs="$root/tests/output"
+rm -rf "$logs" && mkdir -p "$logs"
+status=0
+step() { printf '\n==> %s\n' "$*"; }
+
+step "UI build (embedded into the app by the custom-protocol feature)"
+npm --prefix ui run build > "$logs/ui-build.log" 2>&1 || { cat "$logs/ui-build.log"; exit 1; }
+
+step "Rust build"
+cargo build --workspace --all-targets --features custom-protocol || exit 1
+
+step "Rust tests (inside a private Secret Service session)"
+tests/with-keyring.sh cargo test --workspace --features custom-protocol 2>&1 | tee "$logs/rust.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+step "UI checks and unit tests"
+npm --prefix ui run check 2>&1 | tee "$logs/ui-check.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+npm --prefix ui test 2>&1 | tee "$logs/ui-test.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+step "End-to-end tests of the real window (Xvfb)"
+HERALD_APP="$target/debug/herald" TAURI_DRIVER="$tools/bin/tauri-driver" SANDBOX_BIN="$target/debug/herald-sandbox" \
+  xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "e2e screenshots: tests/e2e/output/"
+
+step "Summary"
+grep -E "^test result:" "$logs/rust.log" | awk '{p+=$4; f+=$6} END {printf "cargo test: %d passed, %d failed (%d suites)\n", p, f, NR}'
+grep -E "^test result:" "$logs/rust.log" | grep -v " 0 failed" || true
+grep -E "svelte-check found|COMPLETED" "$logs/ui-check.log" | tail -1
+grep -E "^ +Test Files|^ +Tests " "$logs/ui-test.log" | sed 's/\x1b\[[0-9;]*m//g'
+grep -E "^ℹ (tests|pass|fail) " "$logs/e2e.log"
+[ $status -eq 0 ] && echo "ALL TESTS PASSED" || echo "SOME TESTS FAILED"
+exit $status
