@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod api;
 pub mod error;
+pub mod logging;
 pub mod networks;
 pub mod oauth;
 pub mod secret;

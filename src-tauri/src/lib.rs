@@ -53,12 +53,16 @@ pub fn typescript_bindings() -> Result<String, String> {
 
 pub fn run() {
     let started = Instant::now();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HERALD_LOG").unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = std::env::var("HERALD_LOG").unwrap_or_else(|_| "info".to_owned());
+    let log_dir = herald_core::default_data_dir().join("logs");
+    // Held until the app exits so the file writer flushes.
+    let _logs = match herald_core::logging::init(&log_dir, &filter) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("Herald: logging to {} is unavailable: {e}", log_dir.display());
+            None
+        }
+    };
 
     let builder = specta_builder();
     let app = tauri::Builder::default()
