@@ -1,0 +1,131 @@
+// Test data and a fake backend for component tests (imported by *.test.ts only).
+
+import { vi } from 'vitest';
+import { AppError, type Account, type Api, type Candidate, type ConnectFlow, type NetworkInfo } from './ipc';
+
+/** The seven networks, deliberately not in display order. */
+export function networkInfos(): NetworkInfo[] {
+  const info = (
+    id: NetworkInfo['id'],
+    name: string,
+    availability: NetworkInfo['availability'],
+  ): NetworkInfo => ({ id, name, availability, credentialsConfigured: availability === 'available', clientSecretRequired: true });
+  return [
+    info('facebook', 'Facebook', 'available'),
+    info('wechat', 'WeChat', 'deprecated'),
+    info('google_business', 'Google Business Profile', 'available'),
+    info('x', 'X', 'later_version'),
+    info('instagram', 'Instagram', 'later_version'),
+    info('tiktok', 'TikTok', 'coming_soon'),
+    info('linkedin', 'LinkedIn', 'later_version'),
+  ];
+}
+
+export function account(overrides: Partial<Account> = {}): Account {
+  return {
+    id: 'acc-1',
+    network: 'google_business',
+    externalId: 'locations/111',
+    kind: 'location',
+    displayName: 'Bottega Rossi',
+    avatarUrl: null,
+    status: 'connected',
+    connectedAt: '2025-03-14T10:30:00Z',
+    tokenExpiresAt: null,
+    lastCheckedAt: null,
+    lastError: null,
+    ...overrides,
+  };
+}
+
+export function candidate(overrides: Partial<Candidate> = {}): Candidate {
+  return {
+    externalId: 'locations/111',
+    kind: 'location',
+    displayName: 'Bottega Rossi',
+    avatarUrl: null,
+    alreadyConnected: false,
+    ...overrides,
+  };
+}
+
+export function flow(overrides: Partial<ConnectFlow> = {}): ConnectFlow {
+  return {
+    flowId: 'flow-1',
+    network: 'google_business',
+    authorizeUrl: 'http://127.0.0.1:4444/authorize?state=abc',
+    expiresAt: '2025-03-14T10:40:00Z',
+    reconnectAccountId: null,
+    ...overrides,
+  };
+}
+
+export type Deferred<T> = {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+};
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export function appError(code: AppError['code'], message = `backend says ${code}`): AppError {
+  return new AppError(code, message);
+}
+
+/** A fake of the whole ipc module; every command is a vi.fn you can re-program. */
+export function fakeApi(state: { accounts?: Account[] } = {}) {
+  let accounts = state.accounts ?? [];
+  const listeners = new Set<() => void>();
+  const api = {
+    appStatus: vi.fn<Api['appStatus']>(async () => ({
+      demo: false,
+      keyring: { available: true, detail: null },
+      locale: 'en',
+      dataDir: '/home/anna/.local/share/herald',
+      version: '0.1.0',
+    })),
+    appReady: vi.fn<Api['appReady']>(async () => null),
+    settingsSetLocale: vi.fn<Api['settingsSetLocale']>(async () => null),
+    networksList: vi.fn<Api['networksList']>(async () => networkInfos()),
+    credentialsGet: vi.fn<Api['credentialsGet']>(async (network) => ({ network, clientId: '', hasSecret: false })),
+    credentialsSave: vi.fn<Api['credentialsSave']>(async (network, clientId, clientSecret) => ({
+      network,
+      clientId,
+      hasSecret: clientSecret !== null,
+    })),
+    accountsList: vi.fn<Api['accountsList']>(async () => accounts),
+    accountsConnectBegin: vi.fn<Api['accountsConnectBegin']>(async (network, reconnectAccountId) =>
+      flow({ network, reconnectAccountId }),
+    ),
+    accountsConnectWait: vi.fn<Api['accountsConnectWait']>(() => new Promise<Candidate[]>(() => {})),
+    accountsConnectCancel: vi.fn<Api['accountsConnectCancel']>(async () => null),
+    accountsConnectFinish: vi.fn<Api['accountsConnectFinish']>(async () => []),
+    accountsDisconnect: vi.fn<Api['accountsDisconnect']>(async (id) => {
+      accounts = accounts.filter((a) => a.id !== id);
+      return { revoke: 'revoked', detail: null };
+    }),
+    accountsCheck: vi.fn<Api['accountsCheck']>(async () => accounts),
+    onAccountsChanged: vi.fn<Api['onAccountsChanged']>(async (cb) => {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    }),
+  } satisfies Api;
+  return {
+    api,
+    setAccounts(next: Account[]) {
+      accounts = next;
+    },
+    emitAccountsChanged() {
+      for (const cb of listeners) cb();
+    },
+    listenerCount: () => listeners.size,
+  };
+}

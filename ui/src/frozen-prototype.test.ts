@@ -1,0 +1,35 @@
+// Tauri's `freezePrototype` (tauri.conf.json) runs Object.freeze(Object.prototype)
+// before any page script. Code that assigns an inherited property such as
+// `obj.toString = …` then throws in strict mode and the window stays blank.
+// This test loads and drives the whole UI under the same freeze.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// Vitest runs each test file in its own isolated worker, so the freeze stays here.
+beforeAll(() => {
+  Object.freeze(Object.prototype);
+});
+
+describe('with Object.prototype frozen', () => {
+  it('starts, lists accounts, opens the connect popup and Settings', async () => {
+    const { render, screen } = await import('@testing-library/svelte');
+    const { default: userEvent } = await import('@testing-library/user-event');
+    const { default: App } = await import('./App.svelte');
+    const { account, fakeApi } = await import('./fixtures');
+
+    const { api } = fakeApi({ accounts: [account({ status: 'needs_reconnect', lastError: 'expired' })] });
+    const user = userEvent.setup();
+    render(App, { api });
+
+    expect(await screen.findByTestId('account-card')).toHaveTextContent('Bottega Rossi');
+    await user.click(screen.getByTestId('card-menu'));
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByTestId('connect-button'));
+    await user.click(screen.getByTestId('network-google_business'));
+    await user.click(await screen.findByTestId('cancel-connect'));
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByTestId('nav-settings'));
+    expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+    expect(Object.isFrozen(Object.prototype)).toBe(true);
+  });
+});

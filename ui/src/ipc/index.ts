@@ -1,0 +1,139 @@
+// The UI's only door to the backend. Everything else in ui/src imports from
+// here, never from `@tauri-apps/*` or from the generated `bindings.ts`
+// (ipc/boundary.test.ts enforces the first rule).
+//
+// Each command returns its data or throws an `AppError` whose `code` is the
+// typed `ErrorCode` from Rust. Components switch on `code` to show localized
+// text and fall back to `message` for codes they do not know.
+
+import { commands, events } from './bindings';
+import type {
+  Account,
+  AppStatus,
+  Candidate,
+  ConnectFlow,
+  Credentials,
+  DisconnectOutcome,
+  ErrorCode,
+  IpcError,
+  NetworkId,
+  NetworkInfo,
+  Result,
+} from './bindings';
+
+export type {
+  Account,
+  AccountKind,
+  AccountStatus,
+  AccountsChanged,
+  AppStatus,
+  Candidate,
+  ConnectFlow,
+  Credentials,
+  DisconnectOutcome,
+  ErrorCode,
+  IpcError,
+  KeyringStatus,
+  NetworkAvailability,
+  NetworkId,
+  NetworkInfo,
+  RevokeOutcome,
+} from './bindings';
+
+export class AppError extends Error {
+  // Class fields are defined (not assigned), which stays safe when Tauri's
+  // `freezePrototype` has made inherited properties read-only.
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Turns anything a command rejected with into an `AppError`. */
+export function toAppError(value: unknown): AppError {
+  if (value instanceof AppError) return value;
+  if (isIpcError(value)) return new AppError(value.code, value.message);
+  if (value instanceof Error) return new AppError('internal', value.message);
+  return new AppError('internal', typeof value === 'string' ? value : String(value));
+}
+
+async function call<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
+  let result: Result<T, IpcError>;
+  try {
+    result = await run();
+  } catch (e) {
+    throw toAppError(e);
+  }
+  if (result.status === 'ok') return result.data;
+  throw toAppError(result.error);
+}
+
+export type Unlisten = () => void;
+
+export const ipc = {
+  appStatus: (): Promise<AppStatus> => call(() => commands.appStatus()),
+  /** Tells the shell the first screen is painted (call once per app start). */
+  appReady: (): Promise<null> => call(() => commands.appReady()),
+  settingsSetLocale: (locale: string | null): Promise<null> =>
+    call(() => commands.settingsSetLocale(locale)),
+  networksList: (): Promise<NetworkInfo[]> => call(() => commands.networksList()),
+  credentialsGet: (network: NetworkId): Promise<Credentials> =>
+    call(() => commands.credentialsGet(network)),
+  /** A `null` secret keeps the one already stored. */
+  credentialsSave: (
+    network: NetworkId,
+    clientId: string,
+    clientSecret: string | null,
+  ): Promise<Credentials> => call(() => commands.credentialsSave(network, clientId, clientSecret)),
+  accountsList: (): Promise<Account[]> => call(() => commands.accountsList()),
+  accountsConnectBegin: (
+    network: NetworkId,
+    reconnectAccountId: string | null,
+  ): Promise<ConnectFlow> => call(() => commands.accountsConnectBegin(network, reconnectAccountId)),
+  accountsConnectWait: (flowId: string): Promise<Candidate[]> =>
+    call(() => commands.accountsConnectWait(flowId)),
+  accountsConnectCancel: (flowId: string): Promise<null> =>
+    call(() => commands.accountsConnectCancel(flowId)),
+  accountsConnectFinish: (flowId: string, externalIds: string[]): Promise<Account[]> =>
+    call(() => commands.accountsConnectFinish(flowId, externalIds)),
+  accountsDisconnect: (accountId: string): Promise<DisconnectOutcome> =>
+    call(() => commands.accountsDisconnect(accountId)),
+  accountsCheck: (): Promise<Account[]> => call(() => commands.accountsCheck()),
+  /** Calls `cb` whenever the backend changed the stored accounts. */
+  onAccountsChanged: async (cb: () => void): Promise<Unlisten> => {
+    try {
+      return await events.accountsChanged.listen(() => cb());
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
+};
+
+export type Api = typeof ipc;
+
+/** What the connect popup needs; tests pass a fake of this shape. */
+export type ConnectApi = Pick<
+  Api,
+  'accountsConnectBegin' | 'accountsConnectWait' | 'accountsConnectCancel' | 'accountsConnectFinish'
+>;
+
+/** What the accounts page needs besides the connect popup. */
+export type AccountsApi = ConnectApi &
+  Pick<Api, 'accountsList' | 'accountsCheck' | 'accountsDisconnect' | 'onAccountsChanged'>;
+
+/** What the settings page needs. */
+export type SettingsApi = Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
+
+export default ipc;
