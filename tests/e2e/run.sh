@@ -20,6 +20,20 @@ sandbox_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$out/sandbox.log" | head -1)"
 [ -n "$sandbox_url" ] || { echo "sandbox did not start"; cat "$out/sandbox.log"; exit 1; }
 
 export HERALD_DEMO=1 HERALD_SANDBOX_URL="$sandbox_url" HERALD_DATA_DIR="$data" HERALD_E2E_OUT="$out"
+# Make the test's browser the desktop's default http(s) handler, the way a real desktop
+# registers one, so xdg-open (what the opener calls) hands it the authorize URL.
+export XDG_DATA_HOME="${XDG_DATA_HOME:-$data/xdg-data}" XDG_CONFIG_HOME="$data/xdg-config"
+mkdir -p "$XDG_DATA_HOME/applications" "$XDG_CONFIG_HOME"
+cat > "$XDG_DATA_HOME/applications/herald-e2e-browser.desktop" <<DESKTOP
+[Desktop Entry]
+Type=Application
+Name=Herald e2e browser
+Exec=$here/fake-browser.sh %u
+MimeType=x-scheme-handler/http;x-scheme-handler/https;
+NoDisplay=true
+DESKTOP
+printf '[Default Applications]\nx-scheme-handler/http=herald-e2e-browser.desktop\nx-scheme-handler/https=herald-e2e-browser.desktop\n' \
+  > "$XDG_CONFIG_HOME/mimeapps.list"
 export BROWSER="$here/fake-browser.sh" XDG_CURRENT_DESKTOP= HERALD_APP HERALD_LOG="${HERALD_LOG:-info}"
 "$TAURI_DRIVER" --port 4444 > "$out/tauri-driver.log" 2>&1 &
 pids+=($!)
@@ -27,5 +41,4 @@ for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; s
 
 status=0
 (cd "$here" && node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?
-import -window root "$out/screen-at-end.png" 2>/dev/null || true
 exit $status

@@ -65,11 +65,14 @@ test("connect two Google locations, then disconnect one", async () => {
     timeoutMsg: "two account cards should appear",
   });
   const all = await cards();
-  const text = (await Promise.all(all.map((c) => c.getText()))).join("\n");
+  let text = "";
+  for (const card of all) text += `${await card.getText()}\n`;
   assert.match(text, /Forno Rossi — Centro/);
   assert.match(text, /Forno Rossi — Stazione/);
   for (const card of all) {
-    assert.equal(await (await card.$('[data-testid="status-badge"]')).getText(), "Connected");
+    const badge = await card.$('[data-testid="status-badge"]');
+    assert.match(await badge.getText(), /\bConnected$/);
+    assert.equal(await badge.getAttribute("data-status"), "connected");
   }
   await browser.saveScreenshot(join(out, "04-two-cards.png"));
 
