@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test Herald has: Rust unit + integration (real SQLite, real keyring, sandbox over
 # loopback), UI checks and unit tests (svelte-check, Vitest), and end-to-end tests of the real
-# app window under Xvfb (tauri-driver + WebKitWebDriver). Ends with each runner's summary.
+# app window under Xvfb (tauri-driver + WebKitWebDriver), and a bounded fuzzing run of the OAuth
+# parsers. Ends with each runner's summary.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -22,6 +23,10 @@ step "Rust tests (inside a private Secret Service session)"
 tests/with-keyring.sh cargo test --workspace --features custom-protocol 2>&1 | tee "$logs/rust.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
+step "Fuzzing the OAuth callback and token-response parsers (${FUZZ_SECONDS:=20} s each)"
+FUZZ_SECONDS="$FUZZ_SECONDS" bash tests/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 step "UI checks and unit tests"
 npm --prefix ui run check 2>&1 | tee "$logs/ui-check.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -37,6 +42,7 @@ echo "e2e screenshots: tests/e2e/output/"
 step "Summary"
 grep -E "^test result:" "$logs/rust.log" | awk '{p+=$4; f+=$6} END {printf "cargo test: %d passed, %d failed (%d suites)\n", p, f, NR}'
 grep -E "^test result:" "$logs/rust.log" | grep -v " 0 failed" || true
+grep -E "^fuzz: [a-z_]+: Done" "$logs/fuzz.log" || true
 grep -E "svelte-check found|COMPLETED" "$logs/ui-check.log" | tail -1
 grep -E "^ +Test Files|^ +Tests " "$logs/ui-test.log" | sed 's/\x1b\[[0-9;]*m//g'
 grep -E "^ℹ (tests|pass|fail) " "$logs/e2e.log"

@@ -21,6 +21,8 @@ pub enum Error {
     FlowTimedOut(u64),
     #[error("The browser's answer did not belong to this sign-in (state mismatch). Nothing was connected.")]
     StateMismatch,
+    #[error("The browser's answer came from an unexpected sign-in server (issuer mismatch). Nothing was connected.")]
+    IssuerMismatch,
     #[error("Access was declined in the browser ({0}). Nothing was connected.")]
     ConsentDenied(String),
     #[error("{network} refused the sign-in: {detail}")]
@@ -39,6 +41,9 @@ pub enum Error {
     Storage(#[from] sqlx::Error),
     #[error("The database could not be upgraded: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A file operation on the data directory failed (creating it, setting a damaged database aside).
+    #[error("Storage error: {0}")]
+    StorageFile(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -52,7 +57,7 @@ impl Error {
             Error::FlowNotFound => ErrorCode::FlowNotFound,
             Error::FlowCancelled => ErrorCode::FlowCancelled,
             Error::FlowTimedOut(_) => ErrorCode::FlowTimedOut,
-            Error::StateMismatch => ErrorCode::StateMismatch,
+            Error::StateMismatch | Error::IssuerMismatch => ErrorCode::StateMismatch,
             Error::ConsentDenied(_) => ErrorCode::ConsentDenied,
             Error::TokenExchange { .. } => ErrorCode::TokenExchangeFailed,
             Error::Network { .. } => ErrorCode::NetworkError,
@@ -60,7 +65,7 @@ impl Error {
             Error::DifferentAccount(_) => ErrorCode::DifferentAccount,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
-            Error::Storage(_) | Error::Migrate(_) => ErrorCode::Storage,
+            Error::Storage(_) | Error::Migrate(_) | Error::StorageFile(_) => ErrorCode::Storage,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

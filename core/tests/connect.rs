@@ -188,3 +188,22 @@ async fn the_keyring_service_answers() {
     let w = world().await;
     assert_eq!(w.herald.vault().health().await, herald_core::vault::KeyringHealth::Available);
 }
+
+#[tokio::test]
+async fn an_answer_from_another_issuer_is_rejected_before_the_code_is_exchanged() {
+    let w = world().await;
+    w.sandbox.set_auto_consent(Some(AutoConsent::Approve { locations: None }));
+    w.sandbox.set_issuer(Some("https://attacker.example".to_owned()));
+    let flow = w.herald.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
+    browser_visits(&flow.authorize_url).await;
+    let err = w.herald.connect_wait(&flow.flow_id).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::StateMismatch);
+    assert!(err.to_string().contains("issuer"), "{err}");
+    assert_eq!(w.sandbox.hits(Endpoint::GoogleToken), 0);
+
+    // The right issuer is accepted.
+    w.sandbox.set_issuer(Some(w.sandbox.base_url()));
+    let flow = w.herald.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
+    browser_visits(&flow.authorize_url).await;
+    assert_eq!(w.herald.connect_wait(&flow.flow_id).await.unwrap().len(), 2);
+}

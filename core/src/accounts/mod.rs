@@ -26,6 +26,18 @@ use crate::{CoreEvent, Herald};
 
 /// Most accounts one finish may connect (a bound on input from the UI).
 const MAX_SELECTION: usize = 200;
+/// Longest external id accepted from the UI (network ids are far shorter).
+const MAX_EXTERNAL_ID: usize = 512;
+
+/// Flow and account ids are UUIDs Herald generated: anything else is refused before any lookup.
+pub(crate) fn check_id(what: &str, id: &str) -> Result<()> {
+    let valid = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!("{what} is not a valid id")))
+    }
+}
 
 pub(crate) struct Flow {
     network: NetworkId,
@@ -62,6 +74,7 @@ impl Herald {
                     revoke: Some(endpoints.revoke.clone()),
                     scopes: vec![google::SCOPE.to_owned()],
                     extra_authorize_params: vec![("access_type", "offline"), ("prompt", "consent")],
+                    issuer: endpoints.issuer.clone(),
                 })
             }
             _ => Err(Error::NetworkNotSupported(spec.name)),
@@ -77,6 +90,7 @@ impl Herald {
         }
         let reconnect = match reconnect_account_id {
             Some(id) => {
+                check_id("the account", id)?;
                 let (account, _) = self.store().account(id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
                 if account.network != network {
                     return Err(Error::InvalidInput("the account belongs to another network".into()));
@@ -111,6 +125,7 @@ impl Herald {
                 _ = &mut cancel_rx => return Err(Error::FlowCancelled),
                 () = tokio::time::sleep(timeout) => return Err(Error::FlowTimedOut(timeout.as_secs())),
             };
+            oauth.check_issuer(callback.iss.as_deref())?;
             let tokens = oauth.exchange_code(&http, &redirect_uri, callback.code, verifier).await?;
             let candidates = match network {
                 NetworkId::GoogleBusiness => google::list_locations(&http, &endpoints.google, &tokens.access_token).await?,
@@ -135,6 +150,7 @@ impl Herald {
 
     /// Wait for the browser; returns what the user may connect.
     pub async fn connect_wait(&self, flow_id: &str) -> Result<Vec<Candidate>> {
+        check_id("the sign-in", flow_id)?;
         let (task, network, reconnect) = {
             let mut flows = self.lock_flows();
             let flow = flows.get_mut(flow_id).ok_or(Error::FlowNotFound)?;
@@ -183,6 +199,7 @@ impl Herald {
 
     /// End a sign-in; nothing it obtained is kept.
     pub fn connect_cancel(&self, flow_id: &str) -> Result<()> {
+        check_id("the sign-in", flow_id)?;
         let mut flow = self.lock_flows().remove(flow_id).ok_or(Error::FlowNotFound)?;
         if let Some(cancel) = flow.cancel.take() {
             let _ = cancel.send(());
@@ -202,6 +219,11 @@ impl Herald {
 
     /// Keep the chosen candidates: tokens into the keyring, then the accounts into SQLite.
     pub async fn connect_finish(&self, flow_id: &str, external_ids: &[String]) -> Result<Vec<Account>> {
+        check_id("the sign-in", flow_id)?;
+        if let Some(bad) = external_ids.iter().find(|id| id.is_empty() || id.len() > MAX_EXTERNAL_ID || id.chars().any(char::is_control)) {
+            let shown: String = bad.chars().take(40).filter(|c| !c.is_control()).collect();
+            return Err(Error::InvalidInput(format!("{shown:?} is not a valid account reference")));
+        }
         if external_ids.is_empty() {
             return Err(Error::InvalidInput("pick at least one account to connect".into()));
         }
@@ -260,6 +282,7 @@ impl Herald {
     /// no other account of that network still relies on Herald's access; a failed revoke still
     /// deletes the local secrets and says so.
     pub async fn disconnect(&self, account_id: &str) -> Result<DisconnectOutcome> {
+        check_id("the account", account_id)?;
         let (account, grant_id) =
             self.store().account(account_id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
         let tokens = match &grant_id {

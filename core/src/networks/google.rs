@@ -24,6 +24,10 @@ pub struct GoogleEndpoints {
     pub accounts: Url,
     /// Base of the Business Information API, ending in `/v1/`.
     pub business_information: Url,
+    /// The authorization server's issuer: an `iss` in the browser's answer must equal it
+    /// (RFC 9207) when both are known.
+    #[serde(default)]
+    pub issuer: Option<String>,
 }
 
 impl GoogleEndpoints {
@@ -36,6 +40,7 @@ impl GoogleEndpoints {
             revoke: parse("https://oauth2.googleapis.com/revoke"),
             accounts: parse("https://mybusinessaccountmanagement.googleapis.com/v1/accounts"),
             business_information: parse("https://mybusinessbusinessinformation.googleapis.com/v1/"),
+            issuer: Some("https://accounts.google.com".to_owned()),
         }
     }
 
@@ -46,6 +51,7 @@ impl GoogleEndpoints {
             revoke: join(base, "/google/revoke")?,
             accounts: join(base, "/google/mybusinessaccountmanagement/v1/accounts")?,
             business_information: join(base, "/google/mybusinessbusinessinformation/v1/")?,
+            issuer: Some(base.trim_end_matches('/').to_owned()),
         })
     }
 }

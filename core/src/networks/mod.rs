@@ -100,6 +100,26 @@ impl Endpoints {
         Ok(Self { google: google::GoogleEndpoints::sandbox(base)? })
     }
 
+    /// Whether the system browser may be sent to `url`: it must be an http(s) URL whose origin
+    /// and path are exactly one of the configured authorize endpoints (no user info; plain http
+    /// only on loopback, for the sandbox). Anything else — a string from a feed, a network's
+    /// answer, a look-alike host — is refused.
+    pub fn is_authorize_url(&self, url: &str) -> bool {
+        let Ok(url) = Url::parse(url) else { return false };
+        let loopback = matches!(url.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+            || matches!(url.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+        let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+        if !scheme_ok || !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+            return false;
+        }
+        [&self.google.authorize].iter().any(|endpoint| {
+            endpoint.scheme() == url.scheme()
+                && endpoint.host() == url.host()
+                && endpoint.port_or_known_default() == url.port_or_known_default()
+                && endpoint.path() == url.path()
+        })
+    }
+
     pub fn from_json(json: &str) -> Result<Self> {
         serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("endpoints file: {e}")))
     }
@@ -108,4 +128,39 @@ impl Endpoints {
 pub(crate) fn join(base: &str, path: &str) -> Result<Url> {
     let base = base.trim_end_matches('/');
     Url::parse(&format!("{base}{path}")).map_err(|e| Error::InvalidInput(format!("bad endpoint {base}{path}: {e}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_configured_authorize_endpoints_may_be_opened() {
+        let real = Endpoints::default();
+        assert!(real.is_authorize_url("https://accounts.google.com/o/oauth2/v2/auth?client_id=x&state=y"));
+        for hostile in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>",
+            "http://accounts.google.com/o/oauth2/v2/auth",
+            "https://accounts.google.com.evil.example/o/oauth2/v2/auth",
+            "https://accounts.google.com@evil.example/o/oauth2/v2/auth",
+            "https://user:pw@accounts.google.com/o/oauth2/v2/auth",
+            "https://accounts.google.com/o/oauth2/v2/auth/../../logout",
+            "https://accounts.google.com/signin",
+            "https://accounts.google.com:8443/o/oauth2/v2/auth",
+            "https://accounts.google.com/o/oauth2/v2/auth#frag",
+            "ms-settings:privacy",
+            "",
+            "not a url",
+        ] {
+            assert!(!real.is_authorize_url(hostile), "{hostile}");
+        }
+
+        let sandbox = Endpoints::sandbox("http://127.0.0.1:4010").unwrap();
+        assert!(sandbox.is_authorize_url("http://127.0.0.1:4010/google/o/oauth2/v2/auth?x=1"));
+        assert!(!sandbox.is_authorize_url("http://127.0.0.1:4011/google/o/oauth2/v2/auth?x=1"));
+        assert!(!sandbox.is_authorize_url("https://accounts.google.com/o/oauth2/v2/auth"));
+    }
 }

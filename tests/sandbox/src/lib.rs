@@ -120,6 +120,11 @@ impl Sandbox {
         lock(&self.shared).auto_consent = c;
     }
 
+    /// Makes authorization responses carry `iss=<issuer>` (RFC 9207), or stop carrying it.
+    pub fn set_issuer(&self, issuer: Option<String>) {
+        lock(&self.shared).issuer = issuer;
+    }
+
     /// Injects a fault into `endpoint`, replacing any fault already there.
     pub fn inject(&self, endpoint: Endpoint, fault: Fault) {
         lock(&self.shared).faults.insert(endpoint, fault);

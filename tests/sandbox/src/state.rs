@@ -22,6 +22,7 @@ pub(crate) fn new_shared(config: SandboxConfig) -> Shared {
         google_seed: config.google,
         access_token_ttl_secs: config.access_token_ttl_secs,
         auto_consent: config.auto_consent,
+        issuer: None,
         faults: HashMap::new(),
         hits: HashMap::new(),
         issued: Vec::new(),
@@ -38,6 +39,8 @@ pub(crate) struct State {
     pub google_seed: GoogleSeed,
     pub access_token_ttl_secs: i64,
     pub auto_consent: Option<AutoConsent>,
+    /// When set, authorization responses carry `iss` (RFC 9207) with this value.
+    pub issuer: Option<String>,
     pub faults: HashMap<Endpoint, Fault>,
     pub hits: HashMap<Endpoint, u64>,
     /// Every code, access token and refresh token ever issued, in order.

@@ -182,13 +182,19 @@ fn approve(st: &mut SandboxState, request: &ConsentRequest, locations: Vec<Strin
     }
     pairs.push(("code", code.as_str()));
     pairs.push(("scope", request.scope.as_str()));
+    if let Some(issuer) = &st.issuer {
+        pairs.push(("iss", issuer.as_str()));
+    }
     redirect_with(&request.redirect_uri, &pairs)
 }
 
-fn deny(request: &ConsentRequest) -> Response {
+fn deny(st: &SandboxState, request: &ConsentRequest) -> Response {
     let mut pairs = vec![("error", "access_denied")];
     if let Some(state) = &request.state {
         pairs.push(("state", state.as_str()));
+    }
+    if let Some(issuer) = &st.issuer {
+        pairs.push(("iss", issuer.as_str()));
     }
     redirect_with(&request.redirect_uri, &pairs)
 }
@@ -213,7 +219,7 @@ pub(super) async fn authorize(State(shared): State<Shared>, RawQuery(query): Raw
         }
         Some(AutoConsent::Deny) => {
             st.take_consent_request(&request_id);
-            deny(&request)
+            deny(&st, &request)
         }
         None => {
             let origin = Url::parse(&request.redirect_uri)
@@ -262,7 +268,7 @@ pub(super) async fn consent(State(shared): State<Shared>, body: Bytes) -> Respon
         );
     };
     if decision == Some("deny") {
-        return deny(&request);
+        return deny(&st, &request);
     }
     let chosen: Vec<String> = params.all("location").map(str::to_owned).collect();
     let granted = select_locations(&st.google_seed, Some(&chosen));
