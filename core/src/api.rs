@@ -156,6 +156,8 @@ pub struct KeyringStatus {
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     pub demo: bool,
+    /// Set when the database was found damaged or from a newer Herald and was set aside.
+    pub recovery: Option<crate::store::Recovery>,
     pub keyring: KeyringStatus,
     pub locale: Option<String>,
     pub data_dir: String,
@@ -168,4 +170,11 @@ pub struct Credentials {
     pub network: NetworkId,
     pub client_id: String,
     pub has_secret: bool,
+}
+
+/// Where an export was written.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    pub path: String,
 }

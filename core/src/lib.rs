@@ -11,6 +11,7 @@ pub mod oauth;
 pub mod secret;
 pub mod settings;
 pub mod store;
+pub mod transfer;
 pub mod vault;
 
 use std::collections::HashMap;
@@ -65,6 +66,11 @@ pub fn default_data_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     dirs::data_dir().unwrap_or_else(std::env::temp_dir).join("herald")
+}
+
+/// A local timestamp for file names, e.g. `2026-11-22 1930`.
+pub fn now_stamp() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H%M").to_string()
 }
 
 /// The core: one per app (or per test).

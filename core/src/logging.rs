@@ -84,8 +84,8 @@ pub struct LogGuard {
 }
 
 /// Install the global subscriber: `filter` (an `EnvFilter` directive such as `info` or
-/// `herald_core=trace`) for both the file in `log_dir` and stderr.
-pub fn init(log_dir: &Path, filter: &str) -> Result<LogGuard> {
+/// `herald_core=trace`) for the file in `log_dir`, and for stderr too when `stderr` is set.
+pub fn init(log_dir: &Path, filter: &str, stderr: bool) -> Result<LogGuard> {
     std::fs::create_dir_all(log_dir)
         .map_err(|e| Error::Internal(format!("cannot create log directory {}: {e}", log_dir.display())))?;
     let appender = RollingFileAppender::builder()
@@ -104,11 +104,11 @@ pub fn init(log_dir: &Path, filter: &str) -> Result<LogGuard> {
                 .with_writer(RedactingMakeWriter(file))
                 .with_filter(env_filter(filter)),
         )
-        .with(
+        .with(stderr.then(|| {
             tracing_subscriber::fmt::layer()
                 .with_writer(RedactingMakeWriter(io::stderr))
-                .with_filter(env_filter(filter)),
-        )
+                .with_filter(env_filter(filter))
+        }))
         .try_init()
         .map_err(|e| Error::Internal(format!("logging already initialised: {e}")))?;
     Ok(LogGuard { _file: guard })

@@ -13,7 +13,7 @@ use herald_sandbox::{SandboxConfig, DEMO_GOOGLE_CLIENT_SECRET};
 async fn a_full_session_at_trace_level_leaks_no_secret_to_disk() {
     let w = world_with(SandboxConfig::demo(), |c| c.refresh_margin = chrono::Duration::hours(2)).await;
     let log_dir = w.herald.config().data_dir.join("logs");
-    let guard = herald_core::logging::init(&log_dir, "trace").expect("logging starts");
+    let guard = herald_core::logging::init(&log_dir, "trace", false).expect("logging starts");
 
     let accounts = connect(&w, None).await;
     let checked = w.herald.check_accounts().await.unwrap();

@@ -1,6 +1,6 @@
 //! Key/value settings and per-network client ids.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::Store;
 use crate::error::Result;
@@ -17,14 +17,28 @@ impl Store {
         Ok(row.map(|(v,)| v))
     }
 
+    /// When `key` last changed (`None` when unset).
+    pub async fn setting_updated_at(&self, key: &str) -> Result<Option<DateTime<Utc>>> {
+        let row: Option<(Option<DateTime<Utc>>,)> = sqlx::query_as("SELECT updated_at FROM settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.and_then(|(at,)| at))
+    }
+
+    /// Set (or with `None`, remove) a setting, stamping when it changed.
     pub async fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
         match value {
             Some(value) => {
-                sqlx::query("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                    .bind(key)
-                    .bind(value)
-                    .execute(self.pool())
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                )
+                .bind(key)
+                .bind(value)
+                .bind(Utc::now())
+                .execute(self.pool())
+                .await?;
             }
             None => {
                 sqlx::query("DELETE FROM settings WHERE key = ?").bind(key).execute(self.pool()).await?;

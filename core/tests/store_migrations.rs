@@ -1,0 +1,236 @@
+//! Migrations are forward-only and tested from every earlier schema version: for each migration
+//! N, a database is built at schema N (migrations 1..=N only, applied by sqlx as an older Herald
+//! did), filled with representative rows, and opened with `Store::open`. Its data must survive
+//! and its schema must end up identical to a fresh database's. A migration edited after it was
+//! applied is refused with an error, never re-applied.
+//!
+//! Adding a migration? Add an arm for it to `fill` and `assert_survived`: this test fails until
+//! you do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use herald_core::api::{AccountKind, AccountStatus};
+use herald_core::store::{Store, DB_FILE, MIGRATOR};
+use herald_core::{Error, NetworkId};
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
+use sqlx::ConnectOptions;
+
+const V1_ACCOUNTS: i64 = 20_261_122_000_001;
+const V2_SETTINGS_UPDATED_AT: i64 = 20_261_122_000_002;
+const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
+
+fn migration_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+/// A migrator holding only the first `n` migrations, read from copies of the shipped files (the
+/// public way an older build's migrator came to be). `edit` may change one file's SQL.
+async fn migrator_up_to(n: usize, edit: Option<(usize, &str)>) -> (tempfile::TempDir, Migrator) {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, file) in migration_files().into_iter().take(n).enumerate() {
+        let mut sql = std::fs::read_to_string(&file).unwrap();
+        if let Some((which, extra)) = edit {
+            if which == i {
+                sql.push_str(extra);
+            }
+        }
+        std::fs::write(dir.path().join(file.file_name().unwrap()), sql).unwrap();
+    }
+    let migrator = Migrator::new(dir.path()).await.unwrap();
+    (dir, migrator)
+}
+
+async fn pool_at(data_dir: &Path) -> SqlitePool {
+    std::fs::create_dir_all(data_dir).unwrap();
+    let options = SqliteConnectOptions::new()
+        .filename(data_dir.join(DB_FILE))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
+    SqlitePool::connect_with(options).await.unwrap()
+}
+
+/// Representative rows for a database whose newest migration is `version`.
+async fn fill(pool: &SqlitePool, version: i64) {
+    let v1 = [
+        "INSERT INTO grants (id, network, created_at) VALUES ('g1', 'google_business', '2026-03-01T10:00:00+00:00')",
+        "INSERT INTO grants (id, network, created_at) VALUES ('g2', 'google_business', '2026-03-02T10:00:00+00:00')",
+        "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, connected_at, \
+         token_expires_at, last_checked_at, last_error) VALUES ('a1', 'google_business', 'locations/1', 'location', \
+         'Caffè Roma', 'https://example.test/a.png', 'connected', 'g1', '2026-03-01T10:00:00+00:00', \
+         '2026-03-01T11:00:00+00:00', '2026-03-01T10:30:00+00:00', NULL)",
+        "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, connected_at, \
+         token_expires_at, last_checked_at, last_error) VALUES ('a2', 'google_business', 'locations/2', 'location', \
+         'Forno \"Nord\"', NULL, 'needs_reconnect', 'g2', '2026-03-02T10:00:00+00:00', NULL, NULL, 'invalid_grant')",
+        "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, connected_at, \
+         token_expires_at, last_checked_at, last_error) VALUES ('a3', 'facebook', 'page-3', 'page', 'Old page', NULL, \
+         'disconnected', NULL, '2026-02-01T10:00:00+00:00', NULL, NULL, NULL)",
+        "INSERT INTO network_credentials (network, client_id, updated_at) VALUES ('google_business', 'client-1', '2026-03-01T09:00:00+00:00')",
+        "INSERT INTO settings (key, value) VALUES ('locale', 'it')",
+    ];
+    let statements: Vec<&str> = match version {
+        V1_ACCOUNTS => v1.to_vec(),
+        V2_SETTINGS_UPDATED_AT => {
+            let mut all: Vec<&str> = v1.iter().copied().filter(|s| !s.starts_with("INSERT INTO settings")).collect();
+            all.push("INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'it', '2026-01-02T03:04:05+00:00')");
+            all.push("INSERT INTO settings (key, value, updated_at) VALUES ('window.width', '1200', NULL)");
+            all
+        }
+        other => panic!("migration {other} has no representative rows: add them to `fill` in store_migrations.rs"),
+    };
+    for sql in statements {
+        sqlx::query(sql).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
+/// What must hold after the upgrade of a database filled by `fill(version)`.
+async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<Utc>) {
+    let accounts = store.accounts().await.unwrap();
+    let summary: Vec<(&str, &str, AccountKind, AccountStatus)> =
+        accounts.iter().map(|a| (a.id.as_str(), a.external_id.as_str(), a.kind, a.status)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("a3", "page-3", AccountKind::Page, AccountStatus::Disconnected),
+            ("a1", "locations/1", AccountKind::Location, AccountStatus::Connected),
+            ("a2", "locations/2", AccountKind::Location, AccountStatus::NeedsReconnect),
+        ]
+    );
+    let (a1, grant) = store.account("a1").await.unwrap().unwrap();
+    assert_eq!(grant.as_deref(), Some("g1"));
+    assert_eq!(a1.display_name, "Caffè Roma");
+    assert_eq!(a1.avatar_url.as_deref(), Some("https://example.test/a.png"));
+    assert_eq!(a1.token_expires_at, Some("2026-03-01T11:00:00Z".parse().unwrap()));
+    let (a2, _) = store.account("a2").await.unwrap().unwrap();
+    assert_eq!((a2.display_name.as_str(), a2.last_error.as_deref()), ("Forno \"Nord\"", Some("invalid_grant")));
+    assert_eq!(store.account("a3").await.unwrap().unwrap().1, None);
+    assert_eq!(store.grant_expiries().await.unwrap().len(), 2);
+    assert_eq!(store.client_id(NetworkId::GoogleBusiness).await.unwrap().as_deref(), Some("client-1"));
+    assert_eq!(store.setting("locale").await.unwrap().as_deref(), Some("it"));
+
+    let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
+    match version {
+        V1_ACCOUNTS => assert!(locale_at >= before_upgrade - chrono::Duration::seconds(1), "backfilled at upgrade: {locale_at}"),
+        V2_SETTINGS_UPDATED_AT => {
+            assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap(), "an existing stamp is kept");
+            assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
+        }
+        other => panic!("migration {other} has no assertions: add them to `assert_survived` in store_migrations.rs"),
+    }
+}
+
+async fn schema_of(pool: &SqlitePool) -> Vec<(String, String, Option<String>)> {
+    sqlx::query_as("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+async fn applied_versions(pool: &SqlitePool) -> Vec<i64> {
+    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(pool).await.unwrap();
+    rows.into_iter().map(|(v,)| v).collect()
+}
+
+fn backups(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".bak"))
+        .collect()
+}
+
+#[test]
+fn migrations_are_timestamped_forward_only_files_all_embedded() {
+    let files = migration_files();
+    assert!(files.len() >= 2);
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let (version, rest) = name.split_once('_').unwrap_or_else(|| panic!("{name}: <version>_<name>.sql"));
+        assert!(version.len() == 14 && version.bytes().all(|b| b.is_ascii_digit()), "{name}: 14-digit version");
+        assert!(rest.ends_with(".sql") && !rest.ends_with(".up.sql") && !rest.ends_with(".down.sql"), "{name}: forward-only");
+    }
+    let versions: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "strictly increasing: {versions:?}");
+    assert_eq!(versions.len(), files.len(), "every file is embedded in MIGRATOR (rebuild after adding one)");
+    assert!(MIGRATOR.iter().all(|m| !m.migration_type.is_down_migration()));
+}
+
+#[tokio::test]
+async fn every_earlier_schema_version_upgrades_with_its_data() {
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = Store::open(fresh_dir.path()).await.unwrap();
+    let current_schema = schema_of(fresh.pool()).await;
+    let all_versions: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
+    assert_eq!(applied_versions(fresh.pool()).await, all_versions);
+    fresh.close().await;
+
+    for n in 1..=all_versions.len() {
+        let version = all_versions[n - 1];
+        let dir = tempfile::tempdir().unwrap();
+        let (_sources, migrator) = migrator_up_to(n, None).await;
+        let pool = pool_at(dir.path()).await;
+        migrator.run(&pool).await.unwrap();
+        assert_eq!(applied_versions(&pool).await, all_versions[..n], "built at schema {version}");
+        fill(&pool, version).await;
+        pool.close().await;
+
+        let before_upgrade = Utc::now();
+        let store = Store::open(dir.path()).await.unwrap_or_else(|e| panic!("upgrade from {version}: {e}"));
+        assert!(store.recovery().is_none(), "an older schema is upgraded, not set aside ({version})");
+        assert_survived(&store, version, before_upgrade).await;
+        assert_eq!(applied_versions(store.pool()).await, all_versions, "schema is current after {version}");
+        assert_eq!(schema_of(store.pool()).await, current_schema, "same schema as a fresh database after {version}");
+        store.close().await;
+        assert!(backups(dir.path()).is_empty());
+    }
+}
+
+#[tokio::test]
+async fn set_setting_stamps_when_it_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let before = Utc::now();
+    store.set_setting("locale", Some("en")).await.unwrap();
+    let first = store.setting_updated_at("locale").await.unwrap().expect("stamped");
+    assert!(first >= before - chrono::Duration::seconds(1) && first <= Utc::now());
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    store.set_setting("locale", Some("it")).await.unwrap();
+    let second = store.setting_updated_at("locale").await.unwrap().unwrap();
+    assert!(second > first, "a change moves the stamp: {first} → {second}");
+    store.set_setting("locale", None).await.unwrap();
+    assert_eq!(store.setting_updated_at("locale").await.unwrap(), None);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn an_edited_migration_that_was_already_applied_is_an_error_not_reapplied() {
+    let dir = tempfile::tempdir().unwrap();
+    // An older build shipped migration 1 with different SQL than this build has.
+    let (_sources, edited) = migrator_up_to(1, Some((0, "\nCREATE TABLE edited_later (id INTEGER);\n"))).await;
+    let pool = pool_at(dir.path()).await;
+    edited.run(&pool).await.unwrap();
+    fill(&pool, V1_ACCOUNTS).await;
+    pool.close().await;
+    let before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
+
+    let err = Store::open(dir.path()).await.expect_err("a checksum mismatch is reported");
+    assert!(matches!(err, Error::Migrate(MigrateError::VersionMismatch(V1_ACCOUNTS))), "{err:?}");
+    assert_eq!(err.code(), herald_core::api::ErrorCode::Storage);
+    assert!(err.to_string().contains("modified"), "{err}");
+    assert!(backups(dir.path()).is_empty(), "an edited migration is not a reason to set the data aside");
+
+    let mut conn = SqliteConnectOptions::new().filename(dir.path().join(DB_FILE)).connect().await.unwrap();
+    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations").fetch_all(&mut conn).await.unwrap();
+    assert_eq!(applied, vec![(V1_ACCOUNTS,)], "no later migration was applied on top");
+    let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('settings')").fetch_all(&mut conn).await.unwrap();
+    assert!(!columns.iter().any(|(c,)| c == "updated_at"), "{columns:?}");
+    let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(accounts, 3, "the data is untouched");
+    drop(conn);
+    assert!(!before.is_empty());
+}
