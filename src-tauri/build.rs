@@ -1,6 +1,28 @@
+/// Herald's commands. Each gets an `allow-<command>` permission, and a command not granted by a
+/// capability cannot be called from the web view (`capabilities/main.json` grants them; a test
+/// checks the two lists against the generated bindings).
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "app_ready",
+    "settings_set_locale",
+    "networks_list",
+    "credentials_get",
+    "credentials_save",
+    "data_export",
+    "data_import",
+    "accounts_list",
+    "accounts_connect_begin",
+    "accounts_connect_wait",
+    "accounts_connect_cancel",
+    "accounts_connect_finish",
+    "accounts_disconnect",
+    "accounts_check",
+];
+
 fn main() {
-    let attributes =
-        tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         eprintln!("tauri build script failed: {e:#}");
         std::process::exit(1);

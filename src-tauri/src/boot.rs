@@ -8,11 +8,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use herald_core::store::Recovery;
 use herald_core::{Config, Endpoints, Herald, NetworkId, Sensitive};
 
 pub struct Booted {
     pub herald: Arc<Herald>,
     pub demo: bool,
+    /// A damaged or newer-schema database that was set aside at start (the user is told).
+    pub recovery: Option<Recovery>,
     /// Keeps the in-process sandbox alive for the app's lifetime.
     #[cfg(feature = "demo")]
     pub _sandbox: Option<herald_sandbox::Sandbox>,
@@ -20,45 +23,38 @@ pub struct Booted {
 
 pub async fn boot() -> herald_core::Result<Booted> {
     let data_dir = herald_core::default_data_dir();
-    let demo = match std::env::var("HERALD_DEMO").ok().as_deref() {
-        Some("1" | "true") => true,
-        Some("0" | "false") => false,
-        _ => !live_credentials_exist(&data_dir).await,
+    let forced = match std::env::var("HERALD_DEMO").ok().as_deref() {
+        Some("1" | "true") => Some(true),
+        Some("0" | "false") => Some(false),
+        _ => None,
     };
-    if demo {
-        return boot_demo(&data_dir).await;
+    if forced == Some(true) || (forced.is_none() && !data_dir.join(herald_core::store::DB_FILE).exists()) {
+        return boot_demo(&data_dir, None).await;
     }
-    let mut config = Config::new(data_dir);
+    let mut config = Config::new(data_dir.clone());
     if let Some(file) = std::env::var_os("HERALD_ENDPOINTS_FILE") {
         let json = std::fs::read_to_string(&file)
             .map_err(|e| herald_core::Error::InvalidInput(format!("cannot read {}: {e}", Path::new(&file).display())))?;
         config.endpoints = Endpoints::from_json(&json)?;
     }
+    // Opening checks the database (and sets a damaged one aside); the report travels with us.
     let herald = Herald::open(config).await?;
+    let recovery = herald.store().recovery().cloned();
+    if forced.is_none() && !herald.store().has_any_credentials().await? {
+        herald.shutdown().await;
+        return boot_demo(&data_dir, recovery).await;
+    }
     Ok(Booted {
         herald,
         demo: false,
+        recovery,
         #[cfg(feature = "demo")]
         _sandbox: None,
     })
 }
 
-async fn live_credentials_exist(data_dir: &Path) -> bool {
-    if !data_dir.join(herald_core::store::DB_FILE).exists() {
-        return false;
-    }
-    match herald_core::store::Store::open(data_dir).await {
-        Ok(store) => {
-            let found = store.has_any_credentials().await.unwrap_or(false);
-            store.close().await;
-            found
-        }
-        Err(_) => false,
-    }
-}
-
 #[cfg(feature = "demo")]
-async fn boot_demo(data_dir: &Path) -> herald_core::Result<Booted> {
+async fn boot_demo(data_dir: &Path, live_recovery: Option<Recovery>) -> herald_core::Result<Booted> {
     use herald_sandbox::{Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
 
     let (base_url, sandbox) = match std::env::var("HERALD_SANDBOX_URL").ok().filter(|u| !u.is_empty()) {
@@ -90,11 +86,12 @@ async fn boot_demo(data_dir: &Path) -> herald_core::Result<Booted> {
             herald.store().set_client_id(NetworkId::GoogleBusiness, DEMO_GOOGLE_CLIENT_ID).await?;
         }
     }
-    Ok(Booted { herald, demo: true, _sandbox: sandbox })
+    let recovery = herald.store().recovery().cloned().or(live_recovery);
+    Ok(Booted { herald, demo: true, recovery, _sandbox: sandbox })
 }
 
 #[cfg(not(feature = "demo"))]
-async fn boot_demo(_data_dir: &Path) -> herald_core::Result<Booted> {
+async fn boot_demo(_data_dir: &Path, _live_recovery: Option<Recovery>) -> herald_core::Result<Booted> {
     Err(herald_core::Error::Internal(
         "this build of Herald has no demo mode; configure network credentials and start with HERALD_DEMO=0".into(),
     ))

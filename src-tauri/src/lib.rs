@@ -5,6 +5,8 @@ mod boot;
 mod commands;
 mod error;
 mod events;
+#[cfg(test)]
+mod security_tests;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +18,7 @@ use tauri::Manager;
 pub struct AppState {
     pub herald: Arc<Herald>,
     pub demo: bool,
+    pub recovery: Option<herald_core::store::Recovery>,
     pub started: Instant,
 }
 
@@ -32,6 +35,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::networks_list,
             commands::settings::credentials_get,
             commands::settings::credentials_save,
+            commands::settings::data_export,
+            commands::settings::data_import,
             commands::accounts::accounts_list,
             commands::accounts::accounts_connect_begin,
             commands::accounts::accounts_connect_wait,
@@ -56,7 +61,7 @@ pub fn run() {
     let filter = std::env::var("HERALD_LOG").unwrap_or_else(|_| "info".to_owned());
     let log_dir = herald_core::default_data_dir().join("logs");
     // Held until the app exits so the file writer flushes.
-    let _logs = match herald_core::logging::init(&log_dir, &filter) {
+    let _logs = match herald_core::logging::init(&log_dir, &filter, true) {
         Ok(guard) => Some(guard),
         Err(e) => {
             eprintln!("Herald: logging to {} is unavailable: {e}", log_dir.display());
@@ -74,8 +79,12 @@ pub fn run() {
             let herald = booted.herald.clone();
             events::forward(app.handle().clone(), &herald);
             spawn_health_checks(herald.clone());
+            if let Some(recovery) = &booted.recovery {
+                tracing::warn!(backup = %recovery.backup_path.display(), "the database was set aside: {}", recovery.detail);
+            }
+            let state = AppState { herald, demo: booted.demo, recovery: booted.recovery.clone(), started };
             app.manage(booted);
-            app.manage(AppState { herald, demo: app.state::<boot::Booted>().demo, started });
+            app.manage(state);
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"));

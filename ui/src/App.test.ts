@@ -2,21 +2,15 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import { account, fakeApi } from './fixtures';
+import { account, appStatus, fakeApi } from './fixtures';
 import { getLocale, setLocale } from './i18n/index.svelte';
+import type { AppStatus } from './ipc';
 
 afterEach(() => setLocale('en'));
 
-function setup(status: Partial<Awaited<ReturnType<ReturnType<typeof fakeApi>['api']['appStatus']>>> = {}) {
+function setup(status: Partial<AppStatus> = {}) {
   const backend = fakeApi({ accounts: [account()] });
-  const base = {
-    demo: false,
-    keyring: { available: true, detail: null },
-    locale: 'en',
-    dataDir: '/home/anna/.local/share/herald',
-    version: '0.1.0',
-  };
-  backend.api.appStatus.mockResolvedValue({ ...base, ...status });
+  backend.api.appStatus.mockResolvedValue(appStatus(status));
   const user = userEvent.setup();
   render(App, { api: backend.api });
   return { ...backend, user };
@@ -114,5 +108,91 @@ describe('App', () => {
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByTestId('empty-state')).toBeInTheDocument();
     expect(backend.api.appReady).toHaveBeenCalledTimes(1);
+  });
+
+  describe('after the database was set aside', () => {
+    const backupPath = '/home/anna/.local/share/herald/herald.db.corrupt-20261122-100000';
+
+    it('says a damaged database was kept aside, where, and that sign-ins are safe', async () => {
+      setup({ recovery: { reason: 'corrupt', backupPath, detail: 'database disk image is malformed' } });
+      const banner = await screen.findByTestId('recovery-banner');
+      expect(banner).toHaveAttribute('role', 'alert');
+      expect(banner).toHaveTextContent(
+        `Herald found its database damaged and set it aside so nothing is lost. A fresh one was started. The old file is kept at: ${backupPath}`,
+      );
+      expect(banner).toHaveTextContent('Your sign-ins are in the system keyring; reconnect accounts if needed.');
+      expect(within(banner).getByTestId('recovery-path')).toHaveTextContent(backupPath);
+      const details = within(banner).getByText('Technical details').closest('details')!;
+      expect(details).not.toHaveAttribute('open');
+      expect(details).toHaveTextContent('database disk image is malformed');
+      // The banner sits above the page.
+      const title = screen.getByRole('heading', { level: 1 });
+      expect(banner.compareDocumentPosition(title) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    });
+
+    it('tells to update Herald when the database is from a newer version', async () => {
+      setup({ recovery: { reason: 'newer_schema', backupPath, detail: 'migration 7 is unknown' } });
+      const banner = await screen.findByTestId('recovery-banner');
+      expect(banner).toHaveTextContent(
+        `This database was written by a newer version of Herald. It was set aside, untouched, at ${backupPath}, and a fresh one was started. Update Herald to get your data back.`,
+      );
+      expect(banner).not.toHaveTextContent('damaged');
+      expect(banner).not.toHaveTextContent('reconnect accounts');
+      expect(banner).toHaveTextContent('migration 7 is unknown');
+    });
+
+    it('speaks Italian too', async () => {
+      setup({ locale: 'it', recovery: { reason: 'newer_schema', backupPath, detail: '' } });
+      const banner = await screen.findByTestId('recovery-banner');
+      expect(banner).toHaveTextContent(`intatto, in ${backupPath} ed è stato creato un database nuovo`);
+      expect(within(banner).queryByText('Dettagli tecnici')).toBeNull();
+    });
+
+    it('can be dismissed for the session, leaving focus on the page title', async () => {
+      const { user } = setup({ recovery: { reason: 'corrupt', backupPath, detail: 'file is not a database' } });
+      const banner = await screen.findByTestId('recovery-banner');
+      await user.click(within(banner).getByRole('button', { name: 'Dismiss' }));
+      expect(screen.queryByTestId('recovery-banner')).toBeNull();
+      expect(screen.getByRole('heading', { level: 1, name: 'Social settings' })).toHaveFocus();
+      await user.click(screen.getByTestId('nav-settings'));
+      await user.click(screen.getByTestId('nav-social'));
+      expect(screen.queryByTestId('recovery-banner')).toBeNull();
+    });
+
+    it('shows nothing when the database opened normally', async () => {
+      setup({ recovery: null });
+      await screen.findByTestId('account-card');
+      expect(screen.queryByTestId('recovery-banner')).toBeNull();
+    });
+  });
+
+  it('after an import, applies the language it brought and shows the imported accounts', async () => {
+    const { api, user, setAccounts } = setup({ locale: null });
+    await screen.findByTestId('account-card');
+    await user.click(screen.getByTestId('nav-settings'));
+    expect(screen.getByTestId('language-select')).toHaveValue('system');
+
+    api.dataImport.mockImplementation(async () => {
+      setAccounts([account(), account({ id: 'acc-2', displayName: 'Caffè Roma', status: 'needs_reconnect' })]);
+      return { settings: 1, credentials: 0, accounts: 1 };
+    });
+    api.appStatus.mockResolvedValue(appStatus({ locale: 'it' }));
+    const networksBefore = api.networksList.mock.calls.length;
+    await user.upload(
+      screen.getByTestId('import-input'),
+      new File(['{"format":"herald-export"}'], 'herald-export.json', { type: 'application/json' }),
+    );
+
+    await waitFor(() =>
+      expect(screen.getByTestId('import-result')).toHaveTextContent(
+        'Importazione completata: 1 account (va ricollegato) e 1 impostazione.',
+      ),
+    );
+    expect(getLocale()).toBe('it');
+    expect(screen.getByTestId('language-select')).toHaveValue('it');
+    await waitFor(() => expect(api.networksList.mock.calls.length).toBeGreaterThan(networksBefore));
+
+    await user.click(screen.getByTestId('nav-social'));
+    expect(await screen.findByText('Caffè Roma')).toBeInTheDocument();
   });
 });

@@ -1,7 +1,28 @@
 // Test data and a fake backend for component tests (imported by *.test.ts only).
 
 import { vi } from 'vitest';
-import { AppError, type Account, type Api, type Candidate, type ConnectFlow, type NetworkInfo } from './ipc';
+import {
+  AppError,
+  type Account,
+  type Api,
+  type AppStatus,
+  type Candidate,
+  type ConnectFlow,
+  type NetworkInfo,
+} from './ipc';
+
+/** A normal start: keyring available, no demo, no database recovery. */
+export function appStatus(overrides: Partial<AppStatus> = {}): AppStatus {
+  return {
+    demo: false,
+    recovery: null,
+    keyring: { available: true, detail: null },
+    locale: 'en',
+    dataDir: '/home/anna/.local/share/herald',
+    version: '0.1.0',
+    ...overrides,
+  };
+}
 
 /** The seven networks, deliberately not in display order. */
 export function networkInfos(): NetworkInfo[] {
@@ -85,13 +106,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
   let accounts = state.accounts ?? [];
   const listeners = new Set<() => void>();
   const api = {
-    appStatus: vi.fn<Api['appStatus']>(async () => ({
-      demo: false,
-      keyring: { available: true, detail: null },
-      locale: 'en',
-      dataDir: '/home/anna/.local/share/herald',
-      version: '0.1.0',
-    })),
+    appStatus: vi.fn<Api['appStatus']>(async () => appStatus()),
     appReady: vi.fn<Api['appReady']>(async () => null),
     settingsSetLocale: vi.fn<Api['settingsSetLocale']>(async () => null),
     networksList: vi.fn<Api['networksList']>(async () => networkInfos()),
@@ -101,6 +116,8 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       clientId,
       hasSecret: clientSecret !== null,
     })),
+    dataExport: vi.fn<Api['dataExport']>(async () => ({ path: '/home/anna/Documents/herald-export.json' })),
+    dataImport: vi.fn<Api['dataImport']>(async () => ({ settings: 0, credentials: 0, accounts: 0 })),
     accountsList: vi.fn<Api['accountsList']>(async () => accounts),
     accountsConnectBegin: vi.fn<Api['accountsConnectBegin']>(async (network, reconnectAccountId) =>
       flow({ network, reconnectAccountId }),

@@ -11,8 +11,8 @@ beforeAll(() => {
 });
 
 describe('with Object.prototype frozen', () => {
-  it('starts, lists accounts, opens the connect popup and Settings', async () => {
-    const { render, screen } = await import('@testing-library/svelte');
+  it('starts, lists accounts, opens the connect popup and Settings, exports and imports', async () => {
+    const { fireEvent, render, screen, waitFor } = await import('@testing-library/svelte');
     const { default: userEvent } = await import('@testing-library/user-event');
     const { default: App } = await import('./App.svelte');
     const { account, fakeApi } = await import('./fixtures');
@@ -30,6 +30,17 @@ describe('with Object.prototype frozen', () => {
     await user.keyboard('{Escape}');
     await user.click(screen.getByTestId('nav-settings'));
     expect(screen.getByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+
+    await user.click(screen.getByTestId('export-button'));
+    expect(await screen.findByText('/home/anna/Documents/herald-export.json')).toBeInTheDocument();
+    api.dataImport.mockResolvedValue({ settings: 1, credentials: 2, accounts: 3 });
+    // Not user.upload(): its fake FileList assigns `constructor`, which the freeze forbids.
+    const input = screen.getByTestId('import-input');
+    const file = new File(['{"format":"herald-export"}'], 'herald-export.json', { type: 'application/json' });
+    Object.defineProperty(input, 'files', { configurable: true, value: [file] });
+    await fireEvent.change(input);
+    await waitFor(() => expect(api.dataImport).toHaveBeenCalledWith('{"format":"herald-export"}'));
+    expect(await screen.findByText(/^Imported 3 accounts/)).toBeInTheDocument();
     expect(Object.isFrozen(Object.prototype)).toBe(true);
   });
 });

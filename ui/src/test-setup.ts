@@ -1,1 +1,18 @@
 import '@testing-library/jest-dom/vitest';
+
+// jsdom's Blob has no text() yet; browsers (and the Tauri webviews) do. Defined, not assigned,
+// like everything else here (see frozen-prototype.test.ts).
+if (typeof Blob !== 'undefined' && typeof Blob.prototype.text !== 'function') {
+  Object.defineProperty(Blob.prototype, 'text', {
+    configurable: true,
+    writable: true,
+    value(this: Blob): Promise<string> {
+      return new Promise((resolve, reject) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(String(reader.result));
+        reader.onerror = () => reject(reader.error);
+        reader.readAsText(this);
+      });
+    },
+  });
+}

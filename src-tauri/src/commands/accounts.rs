@@ -22,7 +22,11 @@ pub async fn accounts_connect_begin(
     reconnect_account_id: Option<String>,
 ) -> CmdResult<ConnectFlow> {
     let flow = state.herald.connect_begin(network, reconnect_account_id.as_deref()).await.ipc()?;
-    // The URL was built by the core from the network's configured authorize endpoint.
+    // Only ever send the browser to a configured authorize endpoint.
+    if !state.herald.config().endpoints.is_authorize_url(&flow.authorize_url) {
+        let _ = state.herald.connect_cancel(&flow.flow_id);
+        return Err(herald_core::Error::InvalidInput("refusing to open an unexpected address".into()).to_ipc());
+    }
     if let Err(e) = app.opener().open_url(&flow.authorize_url, None::<&str>) {
         // The dialog shows the URL with a copy button, so the user can still go on.
         tracing::warn!("could not open the system browser: {e}");

@@ -14,6 +14,7 @@ pub async fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
     };
     Ok(AppStatus {
         demo: state.demo,
+        recovery: state.recovery.clone(),
         keyring,
         locale: state.herald.locale().await.ipc()?,
         data_dir: state.herald.config().data_dir.display().to_string(),

@@ -1,6 +1,7 @@
-use herald_core::api::{Credentials, NetworkInfo};
+use herald_core::api::{Credentials, ExportResult, NetworkInfo};
+use herald_core::transfer::ImportSummary;
 use herald_core::{NetworkId, Sensitive};
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 
 use crate::error::{CmdResult, IntoIpc};
 use crate::AppState;
@@ -32,4 +33,34 @@ pub async fn credentials_save(
     client_secret: Option<String>,
 ) -> CmdResult<Credentials> {
     state.herald.save_credentials(network, &client_id, client_secret.map(Sensitive::new)).await.ipc()
+}
+
+/// Write settings and accounts (never secrets) to a JSON file in the Documents folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn data_export(app: AppHandle, state: State<'_, AppState>) -> CmdResult<ExportResult> {
+    let json = state.herald.export_data().await.ipc()?;
+    let folder = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| herald_core::Error::Internal(format!("no folder to export to: {e}")).to_ipc())?;
+    let name = format!("Herald export {}.json", chrono_stamp());
+    let path = folder.join(name);
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&path, json))
+        .map_err(|e| herald_core::Error::StorageFile(format!("could not write {}: {e}", path.display())).to_ipc())?;
+    tracing::info!(path = %path.display(), "data exported");
+    Ok(ExportResult { path: path.display().to_string() })
+}
+
+/// Import a file made by `data_export` (its contents, read by the UI from a file the user picked).
+#[tauri::command]
+#[specta::specta]
+pub async fn data_import(state: State<'_, AppState>, contents: String) -> CmdResult<ImportSummary> {
+    state.herald.import_data(&contents).await.ipc()
+}
+
+fn chrono_stamp() -> String {
+    herald_core::now_stamp()
 }

@@ -14,12 +14,21 @@ export const en = {
   'common.dismiss': 'Dismiss',
   'common.details': 'Technical details',
   'common.theNetwork': 'the network',
+  'common.listAnd': '{rest} and {last}',
 
   'banner.keyringTitle': 'The system keyring is unavailable',
   'banner.keyringBody':
     'Herald keeps sign-ins in the system keyring (Secret Service) and cannot reach it, so it cannot store sign-ins safely. Herald will not connect accounts until the keyring is available: unlock or start it (for example GNOME Keyring or KWallet), then restart Herald.',
   'banner.keyringDetail': 'Details: {detail}',
   'banner.demo': "Demo mode: connections go to Herald's built-in sandbox, not the real networks.",
+
+  'recovery.corruptTitle': 'Herald started with a fresh database',
+  'recovery.corruptBody':
+    'Herald found its database damaged and set it aside so nothing is lost. A fresh one was started. The old file is kept at: {path}',
+  'recovery.corruptKeyring': 'Your sign-ins are in the system keyring; reconnect accounts if needed.',
+  'recovery.newerTitle': 'This database is from a newer version of Herald',
+  'recovery.newerBody':
+    'This database was written by a newer version of Herald. It was set aside, untouched, at {path}, and a fresh one was started. Update Herald to get your data back.',
 
   'accounts.title': 'Social settings',
   'accounts.intro':
@@ -135,6 +144,33 @@ export const en = {
   'settings.save': 'Save',
   'settings.saving': 'Saving…',
   'settings.saved': 'Saved.',
+  'transfer.title': 'Move to another computer',
+  'transfer.intro':
+    'Save Herald’s data to a file, then import that file in Herald on another computer (or keep it as a copy).',
+  'transfer.included': 'The file contains your settings, the client IDs of your network apps and the list of connected accounts.',
+  'transfer.excluded':
+    'It does not contain sign-ins or client secrets: they stay in the system keyring of this computer. On the other computer, accounts will ask to be reconnected and client secrets must be entered again.',
+  'transfer.export': 'Export…',
+  'transfer.exporting': 'Exporting…',
+  'transfer.exportHelp': 'The file is saved in your Documents folder.',
+  'transfer.exported': 'Saved to {path}',
+  'transfer.import': 'Import…',
+  'transfer.importing': 'Importing…',
+  'transfer.importHelp':
+    'Choose a file exported by Herald (.json). Herald only adds what is missing here: nothing already on this computer is changed or removed.',
+  'transfer.tooBig':
+    'This file is too big to be a Herald export (the limit is 10 MB). Choose the file Herald saved with Export.',
+  'transfer.invalidFile': 'This file cannot be imported: {reason}.',
+  'transfer.imported': 'Imported {items}.',
+  'transfer.nothingNew': 'Nothing new to import: everything in this file is already here.',
+  'transfer.accountsOne': '{count} account (it needs reconnecting)',
+  'transfer.accountsOther': '{count} accounts (they need reconnecting)',
+  'transfer.settingsOne': '{count} setting',
+  'transfer.settingsOther': '{count} settings',
+  'transfer.clientIdsOne': '{count} client ID',
+  'transfer.clientIdsOther': '{count} client IDs',
+  'transfer.secretsAgain': 'Enter the client secrets again under Network apps.',
+
   'settings.aboutTitle': 'About Herald',
   'settings.version': 'Version {version}',
   'settings.dataDir': 'Data folder: {path}',

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../ipc';
 import { en } from './en';
 import { errorText } from './errors';
-import { getLocale, resolveLocale, setLocale, t } from './index.svelte';
+import { getLocale, resolveLocale, setLocale, t, tCount, tList, tSplit } from './index.svelte';
 import { it as itDict } from './it';
 
 afterEach(() => setLocale('en'));
@@ -57,6 +57,25 @@ describe('translator', () => {
 
   it('leaves unknown placeholders visible rather than inventing text', () => {
     expect(t('card.menuLabel')).toBe('Actions for {name}');
+  });
+
+  it('splits a text around a placeholder so the value can get its own element', () => {
+    expect(tSplit('transfer.exported', 'path')).toEqual(['Saved to ', '']);
+    expect(tSplit('recovery.newerBody', 'path')[1]).toBe(
+      ', and a fresh one was started. Update Herald to get your data back.',
+    );
+    expect(tSplit('card.menuLabel', 'missing', { name: 'Bottega' })).toEqual(['Actions for Bottega', '']);
+  });
+
+  it('picks singular or plural and joins lists in the current language', () => {
+    expect(tCount(1, 'transfer.settingsOne', 'transfer.settingsOther')).toBe('1 setting');
+    expect(tCount(0, 'transfer.settingsOne', 'transfer.settingsOther')).toBe('0 settings');
+    expect(tList([])).toBe('');
+    expect(tList(['a'])).toBe('a');
+    expect(tList(['a', 'b', 'c'])).toBe('a, b and c');
+    setLocale('it');
+    expect(tCount(2, 'transfer.settingsOne', 'transfer.settingsOther')).toBe('2 impostazioni');
+    expect(tList(['a', 'b'])).toBe('a e b');
   });
 });
 

@@ -45,6 +45,28 @@ export function t(key: MessageKey, params?: Params): string {
   );
 }
 
+/**
+ * The text of `key` split around its `{name}` placeholder, so a template can show that value
+ * in its own element (e.g. a file path in monospace). Without the placeholder: `[text, '']`.
+ */
+export function tSplit(key: MessageKey, name: string, params?: Params): [string, string] {
+  const marker = `{${name}}`;
+  const text = t(key, params);
+  const at = text.indexOf(marker);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + marker.length)];
+}
+
+/** `n` with the singular or plural text (English and Italian both have just these two forms). */
+export function tCount(n: number, one: MessageKey, other: MessageKey): string {
+  return t(n === 1 ? one : other, { count: n });
+}
+
+/** "a, b and c" / "a, b e c". */
+export function tList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return t('common.listAnd', { rest: items.slice(0, -1).join(', '), last: items[items.length - 1] });
+}
+
 /** A date in the current locale, e.g. "12 Mar 2025" / "12 mar 2025". */
 export function formatDate(iso: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
   const date = new Date(iso);

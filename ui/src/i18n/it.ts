@@ -15,6 +15,7 @@ export const it: Record<MessageKey, string> = {
   'common.dismiss': 'Chiudi avviso',
   'common.details': 'Dettagli tecnici',
   'common.theNetwork': 'il social network',
+  'common.listAnd': '{rest} e {last}',
 
   'banner.keyringTitle': 'Il portachiavi di sistema non è disponibile',
   'banner.keyringBody':
@@ -22,6 +23,14 @@ export const it: Record<MessageKey, string> = {
   'banner.keyringDetail': 'Dettagli: {detail}',
   'banner.demo':
     'Modalità demo: i collegamenti vanno all’ambiente di prova integrato in Herald, non ai veri social network.',
+
+  'recovery.corruptTitle': 'Herald è ripartito con un database nuovo',
+  'recovery.corruptBody':
+    'Herald ha trovato il proprio database danneggiato e lo ha messo da parte, così non va perso nulla. Ne è stato creato uno nuovo. Il vecchio file è conservato in: {path}',
+  'recovery.corruptKeyring': 'I tuoi accessi sono nel portachiavi di sistema; se serve, ricollega gli account.',
+  'recovery.newerTitle': 'Questo database viene da una versione più recente di Herald',
+  'recovery.newerBody':
+    'Questo database è stato scritto da una versione più recente di Herald. È stato messo da parte, intatto, in {path} ed è stato creato un database nuovo. Aggiorna Herald per ritrovare i tuoi dati.',
 
   'accounts.title': 'Account social',
   'accounts.intro':
@@ -138,6 +147,34 @@ export const it: Record<MessageKey, string> = {
   'settings.save': 'Salva',
   'settings.saving': 'Salvataggio…',
   'settings.saved': 'Salvato.',
+  'transfer.title': 'Trasferisci su un altro computer',
+  'transfer.intro':
+    'Salva i dati di Herald in un file e poi importalo in Herald su un altro computer (oppure conservalo come copia).',
+  'transfer.included':
+    'Il file contiene le impostazioni, i client ID delle app dei social network e l’elenco degli account collegati.',
+  'transfer.excluded':
+    'Non contiene gli accessi né i client secret, che restano nel portachiavi di sistema di questo computer: sull’altro computer gli account andranno ricollegati e i client secret andranno inseriti di nuovo.',
+  'transfer.export': 'Esporta…',
+  'transfer.exporting': 'Esportazione…',
+  'transfer.exportHelp': 'Il file viene salvato nella cartella Documenti.',
+  'transfer.exported': 'Salvato in {path}',
+  'transfer.import': 'Importa…',
+  'transfer.importing': 'Importazione…',
+  'transfer.importHelp':
+    'Scegli un file esportato da Herald (.json). Herald aggiunge solo ciò che qui manca: niente di quello che c’è già su questo computer viene modificato o rimosso.',
+  'transfer.tooBig':
+    'Questo file è troppo grande per essere un’esportazione di Herald (il limite è 10 MB). Scegli il file salvato da Herald con Esporta.',
+  'transfer.invalidFile': 'Questo file non si può importare: {reason}.',
+  'transfer.imported': 'Importazione completata: {items}.',
+  'transfer.nothingNew': 'Niente di nuovo da importare: tutto ciò che contiene questo file è già presente.',
+  'transfer.accountsOne': '{count} account (va ricollegato)',
+  'transfer.accountsOther': '{count} account (vanno ricollegati)',
+  'transfer.settingsOne': '{count} impostazione',
+  'transfer.settingsOther': '{count} impostazioni',
+  'transfer.clientIdsOne': '{count} client ID',
+  'transfer.clientIdsOther': '{count} client ID',
+  'transfer.secretsAgain': 'Inserisci di nuovo i client secret in “App dei social network”.',
+
   'settings.aboutTitle': 'Informazioni su Herald',
   'settings.version': 'Versione {version}',
   'settings.dataDir': 'Cartella dei dati: {path}',

@@ -56,6 +56,28 @@ async credentialsSave(network: NetworkId, clientId: string, clientSecret: string
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Write settings and accounts (never secrets) to a JSON file in the Documents folder.
+ */
+async dataExport() : Promise<Result<ExportResult, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("data_export") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Import a file made by `data_export` (its contents, read by the UI from a file the user picked).
+ */
+async dataImport(contents: string) : Promise<Result<ImportSummary, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("data_import", { contents }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async accountsList() : Promise<Result<Account[], IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("accounts_list") };
@@ -142,7 +164,11 @@ export type AccountStatus = "connected" | "needs_reconnect" | "disconnected"
  * The accounts list changed: reload it.
  */
 export type AccountsChanged = null
-export type AppStatus = { demo: boolean; keyring: KeyringStatus; locale: string | null; dataDir: string; version: string }
+export type AppStatus = { demo: boolean; 
+/**
+ * Set when the database was found damaged or from a newer Herald and was set aside.
+ */
+recovery: Recovery | null; keyring: KeyringStatus; locale: string | null; dataDir: string; version: string }
 /**
  * Something the user may connect after consenting (a page, a location...).
  */
@@ -154,6 +180,14 @@ export type ConnectFlow = { flowId: string; network: NetworkId; authorizeUrl: st
 export type Credentials = { network: NetworkId; clientId: string; hasSecret: boolean }
 export type DisconnectOutcome = { revoke: RevokeOutcome; detail: string | null }
 export type ErrorCode = "keyring_unavailable" | "credentials_missing" | "network_not_supported" | "flow_not_found" | "flow_cancelled" | "flow_timed_out" | "state_mismatch" | "consent_denied" | "token_exchange_failed" | "network_error" | "network_rejected" | "different_account" | "invalid_input" | "not_found" | "storage" | "internal"
+/**
+ * Where an export was written.
+ */
+export type ExportResult = { path: string }
+/**
+ * What an import added (entries already present on this computer are not counted).
+ */
+export type ImportSummary = { settings: number; credentials: number; accounts: number }
 export type IpcError = { code: ErrorCode; message: string }
 export type KeyringStatus = { available: boolean; detail: string | null }
 export type NetworkAvailability = 
@@ -175,6 +209,28 @@ export type NetworkAvailability =
 "deprecated"
 export type NetworkId = "facebook" | "instagram" | "linkedin" | "google_business" | "x" | "tiktok" | "wechat"
 export type NetworkInfo = { id: NetworkId; name: string; availability: NetworkAvailability; credentialsConfigured: boolean; clientSecretRequired: boolean }
+/**
+ * The old database was set aside and a fresh one created.
+ */
+export type Recovery = { reason: RecoveryReason; 
+/**
+ * Where the old database now is; its `-wal`/`-shm` companions, if it had any, sit next to
+ * it with the same suffixes, so SQLite opens the backup as it was.
+ */
+backupPath: string; 
+/**
+ * What the check found (SQLite's words), for the log and a "details" disclosure.
+ */
+detail: string }
+export type RecoveryReason = 
+/**
+ * The file was not a SQLite database, or it failed the integrity check.
+ */
+"corrupt" | 
+/**
+ * The database was written by a newer Herald (it has migrations this build does not know).
+ */
+"newer_schema"
 export type RevokeOutcome = "revoked" | "failed" | "not_supported" | "kept_for_other_accounts"
 
 /** tauri-specta globals **/

@@ -5,6 +5,8 @@ const bindings = vi.hoisted(() => ({
     accountsList: vi.fn(),
     accountsConnectBegin: vi.fn(),
     credentialsSave: vi.fn(),
+    dataExport: vi.fn(),
+    dataImport: vi.fn(),
   },
   listen: vi.fn(),
 }));
@@ -33,6 +35,20 @@ describe('ipc', () => {
     });
     await ipc.credentialsSave('facebook', 'id', null);
     expect(bindings.commands.credentialsSave).toHaveBeenCalledWith('facebook', 'id', null);
+  });
+
+  it('hands the picked file contents to data_import and returns the summary', async () => {
+    bindings.commands.dataImport.mockResolvedValue({ status: 'ok', data: { settings: 1, credentials: 0, accounts: 2 } });
+    const contents = '{"format":"herald-export","version":1}';
+    await expect(ipc.dataImport(contents)).resolves.toEqual({ settings: 1, credentials: 0, accounts: 2 });
+    expect(bindings.commands.dataImport).toHaveBeenCalledWith(contents);
+  });
+
+  it('returns where data_export wrote the file, or throws its error', async () => {
+    bindings.commands.dataExport.mockResolvedValueOnce({ status: 'ok', data: { path: '/home/anna/Documents/herald.json' } });
+    await expect(ipc.dataExport()).resolves.toEqual({ path: '/home/anna/Documents/herald.json' });
+    bindings.commands.dataExport.mockResolvedValueOnce({ status: 'error', error: { code: 'storage', message: 'disk full' } });
+    await expect(ipc.dataExport()).rejects.toMatchObject({ code: 'storage', message: 'disk full' });
   });
 
   it('throws an AppError carrying the typed code of a backend error', async () => {

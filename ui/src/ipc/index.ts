@@ -15,6 +15,8 @@ import type {
   Credentials,
   DisconnectOutcome,
   ErrorCode,
+  ExportResult,
+  ImportSummary,
   IpcError,
   NetworkId,
   NetworkInfo,
@@ -32,11 +34,15 @@ export type {
   Credentials,
   DisconnectOutcome,
   ErrorCode,
+  ExportResult,
+  ImportSummary,
   IpcError,
   KeyringStatus,
   NetworkAvailability,
   NetworkId,
   NetworkInfo,
+  Recovery,
+  RecoveryReason,
   RevokeOutcome,
 } from './bindings';
 
@@ -97,6 +103,13 @@ export const ipc = {
     clientId: string,
     clientSecret: string | null,
   ): Promise<Credentials> => call(() => commands.credentialsSave(network, clientId, clientSecret)),
+  /** Writes settings and accounts (never secrets or sign-ins) to a JSON file in Documents. */
+  dataExport: (): Promise<ExportResult> => call(() => commands.dataExport()),
+  /**
+   * Imports the contents of an export file. Only adds what is missing; imported accounts
+   * need reconnecting. Throws `invalid_input` (with a specific message) for a wrong file.
+   */
+  dataImport: (contents: string): Promise<ImportSummary> => call(() => commands.dataImport(contents)),
   accountsList: (): Promise<Account[]> => call(() => commands.accountsList()),
   accountsConnectBegin: (
     network: NetworkId,
@@ -133,7 +146,13 @@ export type ConnectApi = Pick<
 export type AccountsApi = ConnectApi &
   Pick<Api, 'accountsList' | 'accountsCheck' | 'accountsDisconnect' | 'onAccountsChanged'>;
 
+/** What the "Move to another computer" section needs. */
+export type TransferApi = Pick<Api, 'dataExport' | 'dataImport' | 'appStatus'>;
+
 /** What the settings page needs. */
-export type SettingsApi = Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
+export type SettingsApi = TransferApi & Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
+
+/** The largest export file `dataImport` accepts (the backend's limit, checked here before reading). */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 
 export default ipc;
