@@ -6,6 +6,9 @@
 #   SANDBOX_BIN     the herald-sandbox binary
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+for bin in "$HERALD_APP" "$TAURI_DRIVER" "$SANDBOX_BIN"; do
+  [ -x "$bin" ] || { echo "e2e: $bin is missing (run tests/setup.sh and build first)"; exit 1; }
+done
 out="$here/output"
 rm -rf "$out" && mkdir -p "$out"
 data="$(mktemp -d)"
