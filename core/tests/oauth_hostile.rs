@@ -358,6 +358,7 @@ fn oauth_config() -> OAuthConfig {
         scopes: vec!["https://www.googleapis.com/auth/business.manage".into()],
         extra_authorize_params: vec![("access_type", "offline")],
         issuer: Some("https://accounts.google.com".into()),
+        pkce: herald_core::oauth::PkceStyle::default(),
     }
 }
 

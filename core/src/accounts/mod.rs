@@ -18,7 +18,7 @@ use crate::api::{Account, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutco
 use crate::error::{Error, Result};
 use crate::networks::{google, NetworkAvailability, NetworkId};
 use crate::oauth::listener::CallbackListener;
-use crate::oauth::OAuthConfig;
+use crate::oauth::{OAuthConfig, PkceStyle};
 use crate::secret::Sensitive;
 use crate::store::NewAccount;
 use crate::vault::{KeyringHealth, TokenSet};
@@ -75,6 +75,7 @@ impl Herald {
                     scopes: vec![google::SCOPE.to_owned()],
                     extra_authorize_params: vec![("access_type", "offline"), ("prompt", "consent")],
                     issuer: endpoints.issuer.clone(),
+                    pkce: PkceStyle::Base64Url,
                 })
             }
             _ => Err(Error::NetworkNotSupported(spec.name)),
