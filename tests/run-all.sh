@@ -43,8 +43,9 @@ step "Summary"
 grep -E "^test result:" "$logs/rust.log" | awk '{p+=$4; f+=$6} END {printf "cargo test: %d passed, %d failed (%d suites)\n", p, f, NR}'
 grep -E "^test result:" "$logs/rust.log" | grep -v " 0 failed" || true
 grep -E "^fuzz: [a-z_]+: Done" "$logs/fuzz.log" || true
-grep -E "svelte-check found|COMPLETED" "$logs/ui-check.log" | tail -1
-grep -E "^ +Test Files|^ +Tests " "$logs/ui-test.log" | sed 's/\x1b\[[0-9;]*m//g'
+plain() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
+plain "$logs/ui-check.log" | grep -E "svelte-check found|COMPLETED" | tail -1
+plain "$logs/ui-test.log" | grep -E "^ *(Test Files|Tests) "
 grep -E "^ℹ (tests|pass|fail) " "$logs/e2e.log"
 [ $status -eq 0 ] && echo "ALL TESTS PASSED" || echo "SOME TESTS FAILED"
 exit $status
