@@ -20,6 +20,8 @@ pub struct AppState {
     pub demo: bool,
     pub recovery: Option<herald_core::store::Recovery>,
     pub started: Instant,
+    /// The keyring probe started at boot, so the first status answer does not wait on D-Bus.
+    pub keyring_probe: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<herald_core::vault::KeyringHealth>>>,
 }
 
 /// How often connections are checked (tokens refreshed ahead of expiry).
@@ -74,6 +76,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            tracing::debug!(ms = started.elapsed().as_millis() as u64, "setup");
             builder.mount_events(app);
             let booted = tauri::async_runtime::block_on(boot::boot())?;
             let herald = booted.herald.clone();
@@ -82,9 +85,18 @@ pub fn run() {
             if let Some(recovery) = &booted.recovery {
                 tracing::warn!(backup = %recovery.backup_path.display(), "the database was set aside: {}", recovery.detail);
             }
-            let state = AppState { herald, demo: booted.demo, recovery: booted.recovery.clone(), started };
+            let vault = herald.vault().clone();
+            let probe = tauri::async_runtime::spawn(async move { vault.health().await });
+            let state = AppState {
+                herald,
+                demo: booted.demo,
+                recovery: booted.recovery.clone(),
+                started,
+                keyring_probe: std::sync::Mutex::new(Some(probe)),
+            };
             app.manage(booted);
             app.manage(state);
+            tracing::info!(ms = started.elapsed().as_millis() as u64, "core ready");
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"));

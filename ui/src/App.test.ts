@@ -32,6 +32,17 @@ describe('App', () => {
     expect(api.accountsCheck).toHaveBeenCalledTimes(1);
   });
 
+  it('asks for the accounts together with the status, not after it', async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    let releaseStatus: (s: AppStatus) => void = () => {};
+    backend.api.appStatus.mockReturnValue(new Promise<AppStatus>((resolve) => (releaseStatus = resolve)));
+    render(App, { api: backend.api });
+    await waitFor(() => expect(backend.api.accountsList).toHaveBeenCalledTimes(1));
+    releaseStatus(appStatus());
+    await screen.findByTestId('account-card');
+    expect(backend.api.accountsList).toHaveBeenCalledTimes(1);
+  });
+
   it('warns when the system keyring is unavailable and disables Connect', async () => {
     setup({ keyring: { available: false, detail: 'org.freedesktop.secrets was not provided by any .service files' } });
     const banner = await screen.findByTestId('keyring-banner');

@@ -8,7 +8,16 @@ use crate::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
-    let keyring = match state.herald.vault().health().await {
+    // The first answer uses the probe started at boot; later ones ask the keyring again.
+    let prefetched = state.keyring_probe.lock().ok().and_then(|mut probe| probe.take());
+    let health = match prefetched {
+        Some(probe) => match probe.await {
+            Ok(health) => health,
+            Err(_) => state.herald.vault().health().await,
+        },
+        None => state.herald.vault().health().await,
+    };
+    let keyring = match health {
         KeyringHealth::Available => KeyringStatus { available: true, detail: None },
         KeyringHealth::Unavailable(why) => KeyringStatus { available: false, detail: Some(why) },
     };
