@@ -16,7 +16,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "UI build (embedded into the app by the custom-protocol feature)"
 npm --prefix ui run build > "$logs/ui-build.log" 2>&1 || { cat "$logs/ui-build.log"; exit 1; }
 
-step "Rust build"
+step "Rust format check and build"
+cargo fmt --all --check > "$logs/fmt.log" 2>&1 || { echo "cargo fmt: files need formatting:"; grep '^Diff in' "$logs/fmt.log"; status=1; }
 cargo build --workspace --all-targets --features custom-protocol || exit 1
 
 step "Rust tests (inside a private Secret Service session)"

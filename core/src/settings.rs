@@ -42,11 +42,15 @@ impl Herald {
     ) -> Result<Credentials> {
         let client_id = client_id.trim();
         if client_id.is_empty() || client_id.len() > MAX_CLIENT_ID || client_id.chars().any(char::is_control) {
-            return Err(Error::InvalidInput(format!("the client ID must be 1 to {MAX_CLIENT_ID} printable characters")));
+            return Err(Error::InvalidInput(format!(
+                "the client ID must be 1 to {MAX_CLIENT_ID} printable characters"
+            )));
         }
         if let Some(secret) = &client_secret {
             if secret.expose().len() > MAX_CLIENT_SECRET || secret.expose().chars().any(char::is_control) {
-                return Err(Error::InvalidInput(format!("the client secret must be at most {MAX_CLIENT_SECRET} printable characters")));
+                return Err(Error::InvalidInput(format!(
+                    "the client secret must be at most {MAX_CLIENT_SECRET} printable characters"
+                )));
             }
             // Secret first: if the keyring refuses, the id is not saved either.
             if secret.expose().trim().is_empty() {
@@ -67,7 +71,9 @@ impl Herald {
     pub async fn set_locale(&self, locale: Option<&str>) -> Result<()> {
         if let Some(locale) = locale {
             if !SUPPORTED_LOCALES.contains(&locale) {
-                return Err(Error::InvalidInput(format!("unsupported language {locale:?}; use one of {SUPPORTED_LOCALES:?}")));
+                return Err(Error::InvalidInput(format!(
+                    "unsupported language {locale:?}; use one of {SUPPORTED_LOCALES:?}"
+                )));
             }
         }
         self.store().set_setting(LOCALE, locale).await

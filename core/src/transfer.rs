@@ -187,7 +187,10 @@ fn parse(json: &str) -> Result<Snapshot> {
 
 fn validate(file: ExportFile) -> Result<Snapshot> {
     if file.settings.len() > MAX_SETTINGS {
-        return Err(invalid(format!("the export file has {} settings; at most {MAX_SETTINGS} are allowed", file.settings.len())));
+        return Err(invalid(format!(
+            "the export file has {} settings; at most {MAX_SETTINGS} are allowed",
+            file.settings.len()
+        )));
     }
     if file.accounts.len() > MAX_IMPORT_ACCOUNTS {
         return Err(invalid(format!(
@@ -212,7 +215,10 @@ fn validate(file: ExportFile) -> Result<Snapshot> {
         }
         text(&format!("setting {key:?}"), &value, MAX_SETTING_VALUE, true)?;
         if key == crate::store::settings::LOCALE && !SUPPORTED_LOCALES.contains(&value.as_str()) {
-            return Err(invalid(format!("unsupported language {:?}; use one of {SUPPORTED_LOCALES:?}", shorten(&value))));
+            return Err(invalid(format!(
+                "unsupported language {:?}; use one of {SUPPORTED_LOCALES:?}",
+                shorten(&value)
+            )));
         }
         snapshot.settings.insert(key, value);
     }

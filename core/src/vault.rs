@@ -142,9 +142,7 @@ fn client_key(network: NetworkId) -> String {
 
 /// Keyring calls block on D-Bus: keep them off the async workers.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
+    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("keyring task failed: {e}")))?
 }
 
 fn keyring_error(e: keyring::Error) -> Error {

@@ -56,13 +56,21 @@ async fn hostile_ids_and_values_get_typed_errors_and_change_nothing() {
     let flow = h.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
     browser_visits(&flow.authorize_url).await;
     h.connect_wait(&flow.flow_id).await.unwrap();
-    for ids in [vec![], vec!["x".repeat(600)], vec!["locations/1\n".into()], (0..201).map(|i| i.to_string()).collect()] {
+    for ids in [vec![], vec!["x".repeat(600)], vec!["locations/1\n".into()], (0..201).map(|i| i.to_string()).collect()]
+    {
         let code = h.connect_finish(&flow.flow_id, &ids).await.unwrap_err().code();
         assert_eq!(code, ErrorCode::InvalidInput, "{:.40?}", ids);
     }
 
     // Networks without a connector are refused plainly, not faked.
-    for network in [NetworkId::Facebook, NetworkId::Instagram, NetworkId::Linkedin, NetworkId::X, NetworkId::Tiktok, NetworkId::Wechat] {
+    for network in [
+        NetworkId::Facebook,
+        NetworkId::Instagram,
+        NetworkId::Linkedin,
+        NetworkId::X,
+        NetworkId::Tiktok,
+        NetworkId::Wechat,
+    ] {
         let code = h.connect_begin(network, None).await.unwrap_err().code();
         assert_eq!(code, ErrorCode::NetworkNotSupported, "{network:?}");
     }

@@ -77,7 +77,9 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => {
             let mut all: Vec<&str> = v1.iter().copied().filter(|s| !s.starts_with("INSERT INTO settings")).collect();
-            all.push("INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'it', '2026-01-02T03:04:05+00:00')");
+            all.push(
+                "INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'it', '2026-01-02T03:04:05+00:00')",
+            );
             all.push("INSERT INTO settings (key, value, updated_at) VALUES ('window.width', '1200', NULL)");
             all
         }
@@ -115,7 +117,9 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
 
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
     match version {
-        V1_ACCOUNTS => assert!(locale_at >= before_upgrade - chrono::Duration::seconds(1), "backfilled at upgrade: {locale_at}"),
+        V1_ACCOUNTS => {
+            assert!(locale_at >= before_upgrade - chrono::Duration::seconds(1), "backfilled at upgrade: {locale_at}")
+        }
         V2_SETTINGS_UPDATED_AT => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap(), "an existing stamp is kept");
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
@@ -132,7 +136,8 @@ async fn schema_of(pool: &SqlitePool) -> Vec<(String, String, Option<String>)> {
 }
 
 async fn applied_versions(pool: &SqlitePool) -> Vec<i64> {
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(pool).await.unwrap();
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(pool).await.unwrap();
     rows.into_iter().map(|(v,)| v).collect()
 }
 
@@ -152,7 +157,10 @@ fn migrations_are_timestamped_forward_only_files_all_embedded() {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let (version, rest) = name.split_once('_').unwrap_or_else(|| panic!("{name}: <version>_<name>.sql"));
         assert!(version.len() == 14 && version.bytes().all(|b| b.is_ascii_digit()), "{name}: 14-digit version");
-        assert!(rest.ends_with(".sql") && !rest.ends_with(".up.sql") && !rest.ends_with(".down.sql"), "{name}: forward-only");
+        assert!(
+            rest.ends_with(".sql") && !rest.ends_with(".up.sql") && !rest.ends_with(".down.sql"),
+            "{name}: forward-only"
+        );
     }
     let versions: Vec<i64> = MIGRATOR.iter().map(|m| m.version).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "strictly increasing: {versions:?}");
@@ -225,9 +233,11 @@ async fn an_edited_migration_that_was_already_applied_is_an_error_not_reapplied(
     assert!(backups(dir.path()).is_empty(), "an edited migration is not a reason to set the data aside");
 
     let mut conn = SqliteConnectOptions::new().filename(dir.path().join(DB_FILE)).connect().await.unwrap();
-    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations").fetch_all(&mut conn).await.unwrap();
+    let applied: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations").fetch_all(&mut conn).await.unwrap();
     assert_eq!(applied, vec![(V1_ACCOUNTS,)], "no later migration was applied on top");
-    let columns: Vec<(String,)> = sqlx::query_as("SELECT name FROM pragma_table_info('settings')").fetch_all(&mut conn).await.unwrap();
+    let columns: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('settings')").fetch_all(&mut conn).await.unwrap();
     assert!(!columns.iter().any(|(c,)| c == "updated_at"), "{columns:?}");
     let (accounts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts").fetch_one(&mut conn).await.unwrap();
     assert_eq!(accounts, 3, "the data is untouched");

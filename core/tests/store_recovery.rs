@@ -39,10 +39,8 @@ async fn assert_fresh_and_usable(store: &Store) {
     assert_eq!(store.setting("locale").await.unwrap(), None, "nothing carried over into the fresh database");
     store.set_setting("locale", Some("en")).await.unwrap();
     assert_eq!(store.setting("locale").await.unwrap().as_deref(), Some("en"));
-    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version")
-        .fetch_all(store.pool())
-        .await
-        .unwrap();
+    let applied: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(store.pool()).await.unwrap();
     let known: Vec<i64> = herald_core::store::MIGRATOR.iter().map(|m| m.version).collect();
     assert_eq!(applied.into_iter().map(|(v,)| v).collect::<Vec<_>>(), known);
 }
@@ -101,7 +99,10 @@ async fn a_file_that_is_not_a_database_is_set_aside_and_a_fresh_one_created() {
     assert!(again.recovery().is_none(), "the fresh database is healthy on the next start");
     assert_eq!(again.setting("locale").await.unwrap().as_deref(), Some("en"));
     let kept = backups(dir.path());
-    assert!(kept.iter().all(|p| p.to_string_lossy().starts_with(&recovery.backup_path.to_string_lossy().into_owned())), "one backup: {kept:?}");
+    assert!(
+        kept.iter().all(|p| p.to_string_lossy().starts_with(&recovery.backup_path.to_string_lossy().into_owned())),
+        "one backup: {kept:?}"
+    );
     again.close().await;
 }
 
@@ -184,8 +185,11 @@ async fn a_database_from_a_newer_herald_is_kept_byte_for_byte_and_a_fresh_one_cr
     let (locale,): (String,) =
         sqlx::query_as("SELECT value FROM settings WHERE key = 'locale'").fetch_one(&mut backup).await.unwrap();
     assert_eq!(locale, "it");
-    let (future,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = ?").bind(FUTURE_VERSION).fetch_one(&mut backup).await.unwrap();
+    let (future,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE version = ?")
+        .bind(FUTURE_VERSION)
+        .fetch_one(&mut backup)
+        .await
+        .unwrap();
     assert_eq!(future, 1);
     backup.close().await.unwrap();
 
@@ -273,7 +277,9 @@ async fn a_locked_database_is_an_error_and_nothing_is_moved() {
     sqlx::query("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
     sqlx::query("UPDATE settings SET value = 'en' WHERE key = 'locale'").execute(&mut holder).await.unwrap();
 
-    let opened = tokio::time::timeout(Duration::from_secs(60), Store::open(dir.path())).await.expect("gives up after its busy timeout");
+    let opened = tokio::time::timeout(Duration::from_secs(60), Store::open(dir.path()))
+        .await
+        .expect("gives up after its busy timeout");
     let err = opened.expect_err("a locked database is an error, not a recovery");
     assert_eq!(err.code(), ErrorCode::Storage, "{err}");
     assert!(backups(dir.path()).is_empty(), "nothing was moved: {:?}", backups(dir.path()));

@@ -101,7 +101,10 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     assert_eq!(imported.len(), 2);
     for original in &connected {
         let copy = imported.iter().find(|a| a.external_id == original.external_id).expect("imported");
-        assert_eq!((copy.network, copy.kind, &copy.display_name), (original.network, original.kind, &original.display_name));
+        assert_eq!(
+            (copy.network, copy.kind, &copy.display_name),
+            (original.network, original.kind, &original.display_name)
+        );
         assert_eq!(copy.avatar_url, original.avatar_url);
         assert_eq!(copy.connected_at, original.connected_at);
         assert_eq!(copy.status, AccountStatus::NeedsReconnect);
@@ -162,7 +165,8 @@ async fn the_export_contains_no_secret() {
         secrets.push(grant.expect("a connected account has a grant"));
         assert!(exported.contains(&a.external_id), "the export is not vacuous");
     }
-    let hits: Vec<String> = secrets.iter().filter(|s| contains(exported.as_bytes(), s)).map(|s| format!("{}…", &s[..6])).collect();
+    let hits: Vec<String> =
+        secrets.iter().filter(|s| contains(exported.as_bytes(), s)).map(|s| format!("{}…", &s[..6])).collect();
     assert!(hits.is_empty(), "secrets in the export: {hits:?}");
 
     fn keys(v: &Value, out: &mut Vec<String>) {
@@ -263,9 +267,14 @@ async fn malformed_json_is_refused() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert_refused(&h, &base, &deep, "not a Herald export").await;
     // Deep nesting neither overflows the stack nor gets through.
-    let deep_inside = format!("{{\"format\":\"herald-export\",\"version\":1,\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_inside =
+        format!("{{\"format\":\"herald-export\",\"version\":1,\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     assert_refused(&h, &base, &deep_inside, "unknown field").await;
-    let deep_setting = format!("{{\"format\":\"herald-export\",\"version\":1,\"settings\":{{\"a\":{}{}}}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_setting = format!(
+        "{{\"format\":\"herald-export\",\"version\":1,\"settings\":{{\"a\":{}{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert_refused(&h, &base, &deep_setting, "malformed").await;
     // Valid JSON, wrong shape.
     let mut v = file(vec![account(1)]);

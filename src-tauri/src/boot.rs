@@ -33,8 +33,9 @@ pub async fn boot() -> herald_core::Result<Booted> {
     }
     let mut config = Config::new(data_dir.clone());
     if let Some(file) = std::env::var_os("HERALD_ENDPOINTS_FILE") {
-        let json = std::fs::read_to_string(&file)
-            .map_err(|e| herald_core::Error::InvalidInput(format!("cannot read {}: {e}", Path::new(&file).display())))?;
+        let json = std::fs::read_to_string(&file).map_err(|e| {
+            herald_core::Error::InvalidInput(format!("cannot read {}: {e}", Path::new(&file).display()))
+        })?;
         config.endpoints = Endpoints::from_json(&json)?;
     }
     // Opening checks the database (and sets a damaged one aside); the report travels with us.

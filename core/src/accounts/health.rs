@@ -42,7 +42,9 @@ impl Herald {
             match refreshed {
                 Ok(new_tokens) => {
                     self.vault().put_tokens(&grant_id, &new_tokens).await?;
-                    self.store().record_check(&grant_id, Some(AccountStatus::Connected), None, new_tokens.expires_at).await?;
+                    self.store()
+                        .record_check(&grant_id, Some(AccountStatus::Connected), None, new_tokens.expires_at)
+                        .await?;
                     tracing::info!(grant = %grant_id, network = network.as_str(), "token refreshed");
                 }
                 Err(e @ Error::Rejected { auth: true, .. }) => {

@@ -92,7 +92,8 @@ impl Herald {
         let reconnect = match reconnect_account_id {
             Some(id) => {
                 check_id("the account", id)?;
-                let (account, _) = self.store().account(id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+                let (account, _) =
+                    self.store().account(id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
                 if account.network != network {
                     return Err(Error::InvalidInput("the account belongs to another network".into()));
                 }
@@ -129,7 +130,9 @@ impl Herald {
             oauth.check_issuer(callback.iss.as_deref())?;
             let tokens = oauth.exchange_code(&http, &redirect_uri, callback.code, verifier).await?;
             let candidates = match network {
-                NetworkId::GoogleBusiness => google::list_locations(&http, &endpoints.google, &tokens.access_token).await?,
+                NetworkId::GoogleBusiness => {
+                    google::list_locations(&http, &endpoints.google, &tokens.access_token).await?
+                }
                 _ => return Err(Error::NetworkNotSupported(network.name())),
             };
             Ok(Authorized { tokens, candidates })
@@ -221,7 +224,10 @@ impl Herald {
     /// Keep the chosen candidates: tokens into the keyring, then the accounts into SQLite.
     pub async fn connect_finish(&self, flow_id: &str, external_ids: &[String]) -> Result<Vec<Account>> {
         check_id("the sign-in", flow_id)?;
-        if let Some(bad) = external_ids.iter().find(|id| id.is_empty() || id.len() > MAX_EXTERNAL_ID || id.chars().any(char::is_control)) {
+        if let Some(bad) = external_ids
+            .iter()
+            .find(|id| id.is_empty() || id.len() > MAX_EXTERNAL_ID || id.chars().any(char::is_control))
+        {
             let shown: String = bad.chars().take(40).filter(|c| !c.is_control()).collect();
             return Err(Error::InvalidInput(format!("{shown:?} is not a valid account reference")));
         }
@@ -238,7 +244,8 @@ impl Herald {
                 return Err(Error::InvalidInput("the sign-in has not finished in the browser yet".into()));
             }
             let chosen: HashSet<&String> = external_ids.iter().collect();
-            let known: HashSet<&String> = flow.authorized.iter().flat_map(|a| a.candidates.iter().map(|c| &c.external_id)).collect();
+            let known: HashSet<&String> =
+                flow.authorized.iter().flat_map(|a| a.candidates.iter().map(|c| &c.external_id)).collect();
             if let Some(unknown) = chosen.iter().find(|id| !known.contains(*id)) {
                 return Err(Error::InvalidInput(format!("{unknown:?} was not offered by this sign-in")));
             }
@@ -325,7 +332,9 @@ impl Herald {
         let Some(tokens) = tokens else {
             return DisconnectOutcome {
                 revoke: RevokeOutcome::Failed,
-                detail: Some("The sign-in was already missing from the system keyring, so it could not be revoked.".into()),
+                detail: Some(
+                    "The sign-in was already missing from the system keyring, so it could not be revoked.".into(),
+                ),
             };
         };
         let token: &Sensitive<String> = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);

@@ -163,10 +163,7 @@ async fn get_json<T: serde::de::DeserializeOwned>(
         .await
         .map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
     let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
+    let body = response.bytes().await.map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
     if status.is_success() {
         return serde_json::from_slice(&body)
             .map_err(|e| Error::Network { network: NAME, detail: format!("unexpected answer: {e}") });

@@ -45,13 +45,48 @@ pub struct NetworkSpec {
 
 /// In the order the Connect popup lists them.
 pub const ALL: [NetworkSpec; 7] = [
-    NetworkSpec { id: NetworkId::Instagram, name: "Instagram", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
-    NetworkSpec { id: NetworkId::Facebook, name: "Facebook", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
-    NetworkSpec { id: NetworkId::Linkedin, name: "LinkedIn", availability: NetworkAvailability::LaterVersion, client_secret_required: true },
-    NetworkSpec { id: NetworkId::GoogleBusiness, name: "Google Business Profile", availability: NetworkAvailability::Available, client_secret_required: false },
-    NetworkSpec { id: NetworkId::X, name: "X", availability: NetworkAvailability::LaterVersion, client_secret_required: false },
-    NetworkSpec { id: NetworkId::Tiktok, name: "TikTok", availability: NetworkAvailability::ComingSoon, client_secret_required: true },
-    NetworkSpec { id: NetworkId::Wechat, name: "WeChat", availability: NetworkAvailability::Deprecated, client_secret_required: true },
+    NetworkSpec {
+        id: NetworkId::Instagram,
+        name: "Instagram",
+        availability: NetworkAvailability::LaterVersion,
+        client_secret_required: true,
+    },
+    NetworkSpec {
+        id: NetworkId::Facebook,
+        name: "Facebook",
+        availability: NetworkAvailability::LaterVersion,
+        client_secret_required: true,
+    },
+    NetworkSpec {
+        id: NetworkId::Linkedin,
+        name: "LinkedIn",
+        availability: NetworkAvailability::LaterVersion,
+        client_secret_required: true,
+    },
+    NetworkSpec {
+        id: NetworkId::GoogleBusiness,
+        name: "Google Business Profile",
+        availability: NetworkAvailability::Available,
+        client_secret_required: false,
+    },
+    NetworkSpec {
+        id: NetworkId::X,
+        name: "X",
+        availability: NetworkAvailability::LaterVersion,
+        client_secret_required: false,
+    },
+    NetworkSpec {
+        id: NetworkId::Tiktok,
+        name: "TikTok",
+        availability: NetworkAvailability::ComingSoon,
+        client_secret_required: true,
+    },
+    NetworkSpec {
+        id: NetworkId::Wechat,
+        name: "WeChat",
+        availability: NetworkAvailability::Deprecated,
+        client_secret_required: true,
+    },
 ];
 
 impl NetworkId {

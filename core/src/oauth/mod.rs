@@ -8,31 +8,29 @@
 //! (`core/fuzz`) drive the very code production runs, with answers of their choosing.
 
 pub mod listener;
+mod pkce;
+mod transport;
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU16, Ordering};
-use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 use chrono::Utc;
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
-    BasicTokenType,
 };
 use oauth2::{
-    AccessToken, AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
-    HttpClientError, PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken,
-    TokenResponse, TokenUrl,
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError, Scope, StandardRevocableToken, TokenResponse,
+    TokenUrl,
 };
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use crate::vault::TokenSet;
+use transport::{read_limited, Capped, LimitedReqwest, TokenAnswer, TransportError};
 
 pub use oauth2::{http, AsyncHttpClient, HttpRequest, HttpResponse, PkceCodeVerifier};
+pub use pkce::{pkce_challenge, PkceStyle};
 
 /// The largest token-endpoint answer Herald reads. Google's, with an `id_token`, is under 4 KiB.
 pub const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
@@ -58,28 +56,6 @@ pub struct OAuthConfig {
     pub issuer: Option<String>,
     /// How the PKCE challenge is encoded (always S256).
     pub pkce: PkceStyle,
-}
-
-/// PKCE is always S256; networks differ in how the digest is written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PkceStyle {
-    /// RFC 7636: BASE64URL-NOPAD(SHA-256(verifier)).
-    #[default]
-    Base64Url,
-    /// TikTok Login Kit for Desktop: lowercase hex of SHA-256(verifier).
-    Hex,
-}
-
-/// The S256 challenge for `verifier`, written the way `style` says.
-pub fn pkce_challenge(verifier: &PkceCodeVerifier, style: PkceStyle) -> String {
-    match style {
-        PkceStyle::Base64Url => PkceCodeChallenge::from_code_verifier_sha256(verifier).as_str().to_owned(),
-        PkceStyle::Hex => {
-            use sha2::Digest;
-            let digest = sha2::Sha256::digest(verifier.secret().as_bytes());
-            digest.iter().map(|b| format!("{b:02x}")).collect()
-        }
-    }
 }
 
 /// A started authorization: the URL to open and what the app must keep to finish it.
@@ -376,163 +352,6 @@ type HeraldClient = oauth2::Client<
     EndpointSet,
 >;
 
-/// A token endpoint's successful answer (RFC 6749 §5.1). Like `oauth2`'s standard response,
-/// except that `expires_in` is read leniently: a string of digits counts (some networks send
-/// one); a negative, huge (over ten years) or non-numeric value means "unknown expiry" rather
-/// than a failed sign-in. Wrong types anywhere else fail the parse.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-struct TokenAnswer {
-    access_token: AccessToken,
-    #[serde(deserialize_with = "oauth2::helpers::deserialize_untagged_enum_case_insensitive")]
-    token_type: BasicTokenType,
-    #[serde(default, deserialize_with = "lenient_seconds", skip_serializing_if = "Option::is_none")]
-    expires_in: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<RefreshToken>,
-    #[serde(
-        rename = "scope",
-        default,
-        deserialize_with = "oauth2::helpers::deserialize_space_delimited_vec",
-        serialize_with = "oauth2::helpers::serialize_space_delimited_vec",
-        skip_serializing_if = "Option::is_none"
-    )]
-    scopes: Option<Vec<Scope>>,
-}
-
-impl TokenResponse for TokenAnswer {
-    type TokenType = BasicTokenType;
-
-    fn access_token(&self) -> &AccessToken {
-        &self.access_token
-    }
-    fn token_type(&self) -> &BasicTokenType {
-        &self.token_type
-    }
-    fn expires_in(&self) -> Option<Duration> {
-        self.expires_in.map(Duration::from_secs)
-    }
-    fn refresh_token(&self) -> Option<&RefreshToken> {
-        self.refresh_token.as_ref()
-    }
-    fn scopes(&self) -> Option<&Vec<Scope>> {
-        self.scopes.as_ref()
-    }
-}
-
-/// `expires_in` as whole seconds, or `None` when it is not a usable non-negative number.
-fn lenient_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<u64>, D::Error> {
-    // Bounded before the float-to-integer conversion, which then cannot saturate.
-    let in_range = |f: f64| f.is_finite() && (0.0..=MAX_EXPIRES_IN_SECS as f64).contains(&f);
-    Ok(match serde_json::Value::deserialize(deserializer)? {
-        serde_json::Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| in_range(*f)).map(|f| f as u64)),
-        serde_json::Value::String(s) => s.trim().parse::<u64>().ok(),
-        _ => None,
-    })
-}
-
-/// What went wrong below `oauth2`: the HTTP client's own failure, or an answer over the cap.
-#[derive(Debug, thiserror::Error)]
-enum TransportError<E: std::error::Error + 'static> {
-    #[error("the token endpoint could not be reached")]
-    Client(#[source] E),
-    #[error("the token endpoint's answer is too large")]
-    TooLarge,
-}
-
-/// Wraps the HTTP client of one token request: refuses answers over
-/// [`MAX_TOKEN_RESPONSE_BYTES`] before `oauth2` parses them, and remembers the HTTP status so
-/// an unreadable error page can be described.
-struct Capped<'c, C> {
-    inner: &'c C,
-    status: AtomicU16,
-}
-
-impl<'c, C> Capped<'c, C> {
-    fn new(inner: &'c C) -> Self {
-        Self { inner, status: AtomicU16::new(0) }
-    }
-
-    fn status(&self) -> Option<u16> {
-        Some(self.status.load(Ordering::Relaxed)).filter(|s| *s != 0)
-    }
-}
-
-impl<'x, 'c, C> AsyncHttpClient<'x> for Capped<'c, C>
-where
-    C: AsyncHttpClient<'x>,
-{
-    type Error = TransportError<C::Error>;
-    type Future = CappedCall<'x, C::Future>;
-
-    fn call(&'x self, request: HttpRequest) -> Self::Future {
-        let inner: &'x C = self.inner;
-        CappedCall { pending: Box::pin(inner.call(request)), status: &self.status }
-    }
-}
-
-/// The future of one [`Capped`] request. Written by hand rather than as an `async` block so
-/// that whether it is `Send` depends only on the wrapped client's future.
-struct CappedCall<'x, F> {
-    pending: Pin<Box<F>>,
-    status: &'x AtomicU16,
-}
-
-impl<F, E> Future for CappedCall<'_, F>
-where
-    F: Future<Output = std::result::Result<HttpResponse, E>>,
-    E: std::error::Error + 'static,
-{
-    type Output = std::result::Result<HttpResponse, TransportError<E>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let response = match ready!(this.pending.as_mut().poll(cx)) {
-            Ok(response) => response,
-            Err(e) => return Poll::Ready(Err(TransportError::Client(e))),
-        };
-        this.status.store(response.status().as_u16(), Ordering::Relaxed);
-        if response.body().len() > MAX_TOKEN_RESPONSE_BYTES {
-            return Poll::Ready(Err(TransportError::TooLarge));
-        }
-        Poll::Ready(Ok(response))
-    }
-}
-
-/// The production HTTP client for token requests: `reqwest`, reading at most one byte more
-/// than [`MAX_TOKEN_RESPONSE_BYTES`] (enough for [`Capped`] to refuse the answer) so a hostile
-/// endpoint cannot make Herald buffer an endless body.
-struct LimitedReqwest<'a>(&'a reqwest::Client);
-
-impl<'x> AsyncHttpClient<'x> for LimitedReqwest<'_> {
-    type Error = HttpClientError<reqwest::Error>;
-    type Future = Pin<Box<dyn Future<Output = std::result::Result<HttpResponse, Self::Error>> + Send + 'x>>;
-
-    fn call(&'x self, request: HttpRequest) -> Self::Future {
-        let client: &'x reqwest::Client = self.0;
-        Box::pin(async move {
-            let request = reqwest::Request::try_from(request).map_err(Box::new)?;
-            let response = client.execute(request).await.map_err(Box::new)?;
-            let mut builder = http::Response::builder().status(response.status()).version(response.version());
-            for (name, value) in response.headers() {
-                builder = builder.header(name, value);
-            }
-            let body = read_limited(response, MAX_TOKEN_RESPONSE_BYTES + 1).await.map_err(Box::new)?;
-            builder.body(body).map_err(HttpClientError::Http)
-        })
-    }
-}
-
-/// Read at most `limit` bytes of a body (the rest is dropped with the connection).
-async fn read_limited(mut response: reqwest::Response, limit: usize) -> std::result::Result<Vec<u8>, reqwest::Error> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        let Some(chunk) = response.chunk().await? else { break };
-        let room = limit - body.len();
-        body.extend(chunk.iter().take(room));
-    }
-    Ok(body)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -546,19 +365,6 @@ mod tests {
     }
 
     #[test]
-    fn expires_in_is_read_leniently() {
-        let parse = |json: &str| serde_json::from_str::<TokenAnswer>(json).map(|a| a.expires_in);
-        let base = r#""access_token":"a","token_type":"Bearer""#;
-        assert_eq!(parse(&format!("{{{base},\"expires_in\":3599}}")).ok(), Some(Some(3599)));
-        assert_eq!(parse(&format!("{{{base},\"expires_in\":\"3599\"}}")).ok(), Some(Some(3599)));
-        assert_eq!(parse(&format!("{{{base},\"expires_in\":-5}}")).ok(), Some(None));
-        assert_eq!(parse(&format!("{{{base},\"expires_in\":1e30}}")).ok(), Some(None));
-        assert_eq!(parse(&format!("{{{base},\"expires_in\":null}}")).ok(), Some(None));
-        assert_eq!(parse(&format!("{{{base}}}")).ok(), Some(None));
-        assert!(parse(r#"{"access_token":5,"token_type":"Bearer"}"#).is_err());
-    }
-
-    #[test]
     fn tokens_are_bounded_and_visible_ascii() {
         assert!(token_problem("ya29.a0-_~+/=").is_none());
         assert!(token_problem("").is_some());
@@ -566,52 +372,5 @@ mod tests {
         assert!(token_problem("é").is_some());
         assert!(token_problem(&"x".repeat(MAX_TOKEN_BYTES + 1)).is_some());
         assert!(token_problem(&"x".repeat(MAX_TOKEN_BYTES)).is_none());
-    }
-}
-
-#[cfg(test)]
-mod pkce_tests {
-    use super::*;
-
-    /// RFC 7636 Appendix B: the verifier and its S256 challenge.
-    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-
-    #[test]
-    fn s256_base64url_matches_rfc_7636() {
-        let verifier = PkceCodeVerifier::new(VERIFIER.to_owned());
-        assert_eq!(pkce_challenge(&verifier, PkceStyle::Base64Url), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-    }
-
-    #[test]
-    fn s256_hex_for_tiktok_is_the_hex_digest_of_the_same_verifier() {
-        let verifier = PkceCodeVerifier::new(VERIFIER.to_owned());
-        // The same 32 bytes as E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM, written in hex.
-        assert_eq!(
-            pkce_challenge(&verifier, PkceStyle::Hex),
-            "13d31e961a1ad8ec2f16b10c4c982e0876a878ad6df144566ee1894acb70f9c3"
-        );
-    }
-
-    #[test]
-    fn the_authorize_url_carries_the_challenge_in_the_network_style() {
-        for style in [PkceStyle::Base64Url, PkceStyle::Hex] {
-            let config = OAuthConfig {
-                network_name: "Test",
-                client_id: "client".into(),
-                client_secret: None,
-                authorize: Url::parse("https://auth.example/authorize").unwrap_or_else(|_| unreachable!()),
-                token: Url::parse("https://auth.example/token").unwrap_or_else(|_| unreachable!()),
-                revoke: None,
-                scopes: vec!["a".into()],
-                extra_authorize_params: vec![],
-                issuer: None,
-                pkce: style,
-            };
-            let Ok(auth) = config.authorize("http://127.0.0.1:1/callback") else { panic!("authorize") };
-            let query: Vec<(String, String)> = auth.url.query_pairs().into_owned().collect();
-            let get = |k: &str| query.iter().filter(|(key, _)| key == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
-            assert_eq!(get("code_challenge"), vec![pkce_challenge(&auth.verifier, style)], "{style:?}");
-            assert_eq!(get("code_challenge_method"), vec!["S256".to_owned()]);
-        }
     }
 }

@@ -37,7 +37,8 @@ struct AccountRow {
 
 impl AccountRow {
     fn into_account(self) -> Result<(Account, Option<String>)> {
-        let corrupt = |what: &str, value: &str| Error::Internal(format!("stored account has an unknown {what} {value:?}"));
+        let corrupt =
+            |what: &str, value: &str| Error::Internal(format!("stored account has an unknown {what} {value:?}"));
         let account = Account {
             network: NetworkId::parse(&self.network).ok_or_else(|| corrupt("network", &self.network))?,
             kind: AccountKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
@@ -60,18 +61,15 @@ const SELECT: &str = "SELECT id, network, external_id, kind, display_name, avata
 
 impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        let rows: Vec<AccountRow> = sqlx::query_as(&format!("{SELECT} ORDER BY connected_at, display_name"))
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<AccountRow> =
+            sqlx::query_as(&format!("{SELECT} ORDER BY connected_at, display_name")).fetch_all(self.pool()).await?;
         rows.into_iter().map(|r| r.into_account().map(|(a, _)| a)).collect()
     }
 
     /// The account and the id of the grant whose tokens it uses.
     pub async fn account(&self, id: &str) -> Result<Option<(Account, Option<String>)>> {
-        let row: Option<AccountRow> = sqlx::query_as(&format!("{SELECT} WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<AccountRow> =
+            sqlx::query_as(&format!("{SELECT} WHERE id = ?")).bind(id).fetch_optional(self.pool()).await?;
         row.map(AccountRow::into_account).transpose()
     }
 

@@ -107,7 +107,13 @@ async fn inspect(path: &Path, busy_timeout: Duration) -> Result<Option<(Recovery
         }
         other => other,
     };
-    verdict.or_else(|e| if is_corruption(&e) { Ok(Some((RecoveryReason::Corrupt, e.to_string()))) } else { Err(Error::Storage(e)) })
+    verdict.or_else(|e| {
+        if is_corruption(&e) {
+            Ok(Some((RecoveryReason::Corrupt, e.to_string())))
+        } else {
+            Err(Error::Storage(e))
+        }
+    })
 }
 
 async fn inspect_with(
@@ -133,7 +139,8 @@ async fn inspect_with(
 
 async fn examine(conn: &mut SqliteConnection, size: u64) -> Result<Option<(RecoveryReason, String)>, sqlx::Error> {
     let check = if size <= FULL_CHECK_MAX_BYTES { "integrity_check" } else { "quick_check" };
-    let problems: Vec<(String,)> = sqlx::query_as(&format!("PRAGMA {check}({MAX_PROBLEMS})")).fetch_all(&mut *conn).await?;
+    let problems: Vec<(String,)> =
+        sqlx::query_as(&format!("PRAGMA {check}({MAX_PROBLEMS})")).fetch_all(&mut *conn).await?;
     if problems.len() != 1 || problems[0].0 != "ok" {
         let list: Vec<String> = problems.into_iter().map(|(p,)| p).collect();
         return Ok(Some((RecoveryReason::Corrupt, format!("{check} failed: {}", list.join("; ")))));
@@ -146,9 +153,11 @@ async fn examine(conn: &mut SqliteConnection, size: u64) -> Result<Option<(Recov
     if tracked == 0 {
         return Ok(None);
     }
-    let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(&mut *conn).await?;
+    let applied: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations ORDER BY version").fetch_all(&mut *conn).await?;
     let known: HashSet<i64> = MIGRATOR.iter().map(|m| m.version).collect();
-    let unknown: Vec<String> = applied.into_iter().map(|(v,)| v).filter(|v| !known.contains(v)).map(|v| v.to_string()).collect();
+    let unknown: Vec<String> =
+        applied.into_iter().map(|(v,)| v).filter(|v| !known.contains(v)).map(|v| v.to_string()).collect();
     if unknown.is_empty() {
         return Ok(None);
     }
@@ -193,7 +202,9 @@ fn set_aside(path: &Path, reason: RecoveryReason) -> Result<PathBuf> {
             dir.join(format!("{name}.{}-{stamp}{extra}.bak", reason.as_str()))
         })
         .find(|candidate| {
-            std::iter::once("").chain(COMPANIONS).all(|suffix| std::fs::symlink_metadata(with_suffix(candidate, suffix)).is_err())
+            std::iter::once("")
+                .chain(COMPANIONS)
+                .all(|suffix| std::fs::symlink_metadata(with_suffix(candidate, suffix)).is_err())
         })
         .ok_or_else(|| Error::StorageFile("no free name for the database backup".into()))?;
 

@@ -10,10 +10,8 @@ pub const LOCALE: &str = "locale";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
-            .bind(key)
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM settings WHERE key = ?").bind(key).fetch_optional(self.pool()).await?;
         Ok(row.map(|(v,)| v))
     }
 

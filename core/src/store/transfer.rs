@@ -48,7 +48,9 @@ impl Store {
         let settings: Vec<(String, String)> =
             sqlx::query_as("SELECT key, value FROM settings ORDER BY key").fetch_all(&mut *tx).await?;
         let credentials: Vec<(String, String)> =
-            sqlx::query_as("SELECT network, client_id FROM network_credentials ORDER BY network").fetch_all(&mut *tx).await?;
+            sqlx::query_as("SELECT network, client_id FROM network_credentials ORDER BY network")
+                .fetch_all(&mut *tx)
+                .await?;
         let accounts: Vec<AccountTuple> = sqlx::query_as(
             "SELECT network, external_id, kind, display_name, avatar_url, connected_at FROM accounts \
              ORDER BY connected_at, network, external_id",
@@ -85,12 +87,14 @@ impl Store {
         let mut counts = SnapshotCounts::default();
         let mut tx = self.pool().begin().await?;
         for (key, value) in &snapshot.settings {
-            let done = sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")
-                .bind(key)
-                .bind(value)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            let done = sqlx::query(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            )
+            .bind(key)
+            .bind(value)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             counts.settings += count(done.rows_affected());
         }
         for (network, client_id) in &snapshot.credentials {

@@ -2,6 +2,8 @@
 //! the real OS keyring (a unique service name per test), and a herald-sandbox over loopback.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod oauth;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;

@@ -42,10 +42,7 @@ pub(crate) fn router() -> Router<Shared> {
 /// Parses a JSON body regardless of its content type (scripts often omit it).
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, http::Rejection> {
     serde_json::from_slice(body).map_err(|e| {
-        Box::new(http::json(
-            StatusCode::BAD_REQUEST,
-            &json!({ "error": format!("invalid JSON body: {e}") }),
-        ))
+        Box::new(http::json(StatusCode::BAD_REQUEST, &json!({ "error": format!("invalid JSON body: {e}") })))
     })
 }
 

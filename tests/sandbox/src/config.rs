@@ -126,24 +126,12 @@ mod tests {
     #[test]
     fn serde_shapes_match_the_admin_api() {
         let approve = AutoConsent::Approve { locations: None };
-        assert_eq!(
-            serde_json::to_string(&approve).unwrap(),
-            r#"{"approve":{"locations":null}}"#
-        );
-        assert_eq!(
-            serde_json::to_string(&AutoConsent::Deny).unwrap(),
-            r#""deny""#
-        );
+        assert_eq!(serde_json::to_string(&approve).unwrap(), r#"{"approve":{"locations":null}}"#);
+        assert_eq!(serde_json::to_string(&AutoConsent::Deny).unwrap(), r#""deny""#);
         let parsed: AutoConsent = serde_json::from_str(r#"{"approve":{}}"#).unwrap();
         assert!(matches!(parsed, AutoConsent::Approve { locations: None }));
-        assert_eq!(
-            serde_json::to_string(&Endpoint::GoogleAuthorize).unwrap(),
-            r#""google_authorize""#
-        );
+        assert_eq!(serde_json::to_string(&Endpoint::GoogleAuthorize).unwrap(), r#""google_authorize""#);
         let fault: Fault = serde_json::from_str(r#"{"status":500}"#).unwrap();
-        assert_eq!(
-            (fault.status, fault.delay_ms, fault.times),
-            (Some(500), 0, None)
-        );
+        assert_eq!((fault.status, fault.delay_ms, fault.times), (Some(500), 0, None));
     }
 }

@@ -68,10 +68,7 @@ pub(crate) struct ConsentView<'a> {
 pub(crate) fn consent(view: &ConsentView<'_>) -> String {
     let mut groups = String::new();
     for account in &view.accounts {
-        groups.push_str(&format!(
-            "<fieldset>\n<legend>{}</legend>\n",
-            html_escape(account.account_name)
-        ));
+        groups.push_str(&format!("<fieldset>\n<legend>{}</legend>\n", html_escape(account.account_name)));
         for (name, title) in &account.locations {
             groups.push_str(&format!(
                 "<label><input type=\"checkbox\" name=\"location\" value=\"{}\" checked> \
@@ -84,9 +81,7 @@ pub(crate) fn consent(view: &ConsentView<'_>) -> String {
         groups.push_str("</fieldset>\n");
     }
     if view.accounts.is_empty() {
-        groups.push_str(
-            "<p class=\"muted\">This Google account has no Business Profile locations.</p>\n",
-        );
+        groups.push_str("<p class=\"muted\">This Google account has no Business Profile locations.</p>\n");
     }
     let client = html_escape(view.client_name);
     let body = format!(

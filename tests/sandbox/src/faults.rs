@@ -85,30 +85,19 @@ fn generic_error(endpoint: Endpoint, status: u16) -> Response {
     let mut response = match style(endpoint) {
         ErrorStyle::Html => {
             let reason = code.canonical_reason().unwrap_or("Error");
-            http::html(
-                code,
-                consent_page::error_page(code.as_u16(), "server_error", reason),
-            )
+            http::html(code, consent_page::error_page(code.as_u16(), "server_error", reason))
         }
         ErrorStyle::OAuth => {
             let (error, description) = oauth_error_code(status);
-            http::json(
-                code,
-                &json!({ "error": error, "error_description": description }),
-            )
+            http::json(code, &json!({ "error": error, "error_description": description }))
         }
         ErrorStyle::GoogleApi => {
             let (rpc, message) = google_rpc_status(status);
-            http::json(
-                code,
-                &json!({ "error": { "code": code.as_u16(), "message": message, "status": rpc } }),
-            )
+            http::json(code, &json!({ "error": { "code": code.as_u16(), "message": message, "status": rpc } }))
         }
     };
     if status == 429 || status == 503 {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     response
 }

@@ -39,8 +39,5 @@ pub(crate) fn router() -> Router<Shared> {
         .route(TOKEN_PATH, post(oauth::token))
         .route(REVOKE_PATH, post(oauth::revoke))
         .route(ACCOUNTS_PATH, get(api::accounts))
-        .route(
-            "/google/mybusinessbusinessinformation/v1/accounts/{account_id}/locations",
-            get(api::locations),
-        )
+        .route("/google/mybusinessbusinessinformation/v1/accounts/{account_id}/locations", get(api::locations))
 }

@@ -12,11 +12,7 @@ pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
     pub(crate) fn parse(input: &[u8]) -> Self {
-        Self(
-            url::form_urlencoded::parse(input)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+        Self(url::form_urlencoded::parse(input).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
     }
 
     pub(crate) fn from_query(query: Option<&str>) -> Self {
@@ -25,18 +21,12 @@ impl Params {
 
     /// First value of `key`, treating an empty value as missing (as Google does).
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, v)| k == key && !v.is_empty())
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
     }
 
     /// Every value of a repeated `key`.
     pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0
-            .iter()
-            .filter(move |(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 }
 
@@ -72,14 +62,7 @@ fn status_or_500(status: u16) -> StatusCode {
 
 /// A JSON response with Google's content type.
 pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        )],
-        value.to_string(),
-    )
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"))], value.to_string())
         .into_response()
 }
 
@@ -87,25 +70,14 @@ pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
 pub(crate) fn json_no_store(status: StatusCode, value: &serde_json::Value) -> Response {
     let mut response = json(status, value);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"),
-    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, no-store, max-age=0, must-revalidate"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     response
 }
 
 /// An HTML page.
 pub(crate) fn html(status: StatusCode, page: String) -> Response {
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
-        page,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], page).into_response()
 }
 
 /// A `302 Found` to `location`.
@@ -126,12 +98,7 @@ pub(crate) fn raw(status: u16, body: String) -> Response {
     } else {
         "text/plain; charset=utf-8"
     };
-    (
-        status_or_500(status),
-        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        body,
-    )
-        .into_response()
+    (status_or_500(status), [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
 }
 
 pub(crate) fn status(status: u16) -> StatusCode {
@@ -195,14 +162,8 @@ mod tests {
     fn basic_auth_is_form_decoded() {
         let mut headers = HeaderMap::new();
         let encoded = STANDARD.encode("my%3Aclient:s+e%26cret");
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_str(&format!("Basic {encoded}")).unwrap(),
-        );
-        assert_eq!(
-            basic_auth(&headers),
-            Some(("my:client".to_owned(), "s e&cret".to_owned()))
-        );
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(&format!("Basic {encoded}")).unwrap());
+        assert_eq!(basic_auth(&headers), Some(("my:client".to_owned(), "s e&cret".to_owned())));
     }
 
     #[test]
@@ -217,9 +178,7 @@ mod tests {
     fn tokens_are_long_and_url_safe() {
         let token = random_token();
         assert_eq!(token.len(), 43);
-        assert!(token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_ne!(token, random_token());
     }
 }

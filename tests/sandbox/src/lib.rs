@@ -65,9 +65,7 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("base_url", &self.base_url)
-            .finish_non_exhaustive()
+        f.debug_struct("Sandbox").field("base_url", &self.base_url).finish_non_exhaustive()
     }
 }
 
@@ -102,12 +100,7 @@ impl Sandbox {
             }
         });
         tracing::debug!(%local, "herald-sandbox listening");
-        Ok(Sandbox {
-            shared,
-            base_url: format!("http://{local}"),
-            shutdown_tx: Some(shutdown_tx),
-            task: Some(task),
-        })
+        Ok(Sandbox { shared, base_url: format!("http://{local}"), shutdown_tx: Some(shutdown_tx), task: Some(task) })
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -163,10 +156,7 @@ impl Sandbox {
             let _ = tx.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
-                .await
-                .is_err()
-            {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
                 task.abort();
             }
         }

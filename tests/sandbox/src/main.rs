@@ -15,17 +15,13 @@ fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, Str
     while let Some(arg) = args.next() {
         let value = match arg.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--port" | "-p" => args
-                .next()
-                .ok_or_else(|| "--port needs a value".to_owned())?,
+            "--port" | "-p" => args.next().ok_or_else(|| "--port needs a value".to_owned())?,
             other => match other.strip_prefix("--port=") {
                 Some(value) => value.to_owned(),
                 None => return Err(format!("unknown argument: {other}")),
             },
         };
-        port = value
-            .parse()
-            .map_err(|_| format!("invalid port: {value}"))?;
+        port = value.parse().map_err(|_| format!("invalid port: {value}"))?;
     }
     Ok(Some(port))
 }
@@ -54,8 +50,8 @@ async fn main() -> ExitCode {
     };
     {
         let mut stdout = std::io::stdout().lock();
-        let written = writeln!(stdout, "herald-sandbox listening on {}", sandbox.base_url())
-            .and_then(|()| stdout.flush());
+        let written =
+            writeln!(stdout, "herald-sandbox listening on {}", sandbox.base_url()).and_then(|()| stdout.flush());
         if let Err(error) = written {
             eprintln!("herald-sandbox: cannot write to stdout: {error}");
             return ExitCode::FAILURE;

@@ -111,9 +111,7 @@ impl State {
     /// Stores a consent request and returns its id.
     pub(crate) fn add_consent_request(&mut self, request: ConsentRequest) -> String {
         let now = Instant::now();
-        self.google
-            .consent_requests
-            .retain(|_, r| now.duration_since(r.created) < CONSENT_TTL);
+        self.google.consent_requests.retain(|_, r| now.duration_since(r.created) < CONSENT_TTL);
         let id = random_token();
         self.google.consent_requests.insert(id.clone(), request);
         id
@@ -126,11 +124,7 @@ impl State {
     }
 
     /// Issues an authorization code for an approved request (`Google: "4/0A…"`).
-    pub(crate) fn issue_code(
-        &mut self,
-        request: &ConsentRequest,
-        locations: Vec<String>,
-    ) -> String {
+    pub(crate) fn issue_code(&mut self, request: &ConsentRequest, locations: Vec<String>) -> String {
         let code = format!("4/0A{}", random_token());
         self.remember(&code);
         self.google.codes.insert(
@@ -150,23 +144,12 @@ impl State {
         code
     }
 
-    pub(crate) fn new_grant(
-        &mut self,
-        client_id: &str,
-        scope: &str,
-        locations: Vec<String>,
-    ) -> u64 {
+    pub(crate) fn new_grant(&mut self, client_id: &str, scope: &str, locations: Vec<String>) -> u64 {
         self.google.next_grant += 1;
         let id = self.google.next_grant;
-        self.google.grants.insert(
-            id,
-            Grant {
-                client_id: client_id.to_owned(),
-                scope: scope.to_owned(),
-                locations,
-                revoked: false,
-            },
-        );
+        self.google
+            .grants
+            .insert(id, Grant { client_id: client_id.to_owned(), scope: scope.to_owned(), locations, revoked: false });
         id
     }
 
@@ -175,9 +158,7 @@ impl State {
         let token = format!("ya29.{}", random_token());
         self.remember(&token);
         let expires_at = Instant::now() + self.access_ttl();
-        self.google
-            .access_tokens
-            .insert(token.clone(), AccessToken { grant, expires_at });
+        self.google.access_tokens.insert(token.clone(), AccessToken { grant, expires_at });
         token
     }
 

@@ -35,10 +35,7 @@ async fn happy_path_authorize_token_accounts_locations() {
 
     let (status, body) = locations(&sb, &http, access, "readMask=name,title").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        location_names(&body),
-        ["locations/5550000001", "locations/5550000002"]
-    );
+    assert_eq!(location_names(&body), ["locations/5550000001", "locations/5550000002"]);
     assert_eq!(body["locations"][0]["title"], "Forno Rossi — Centro");
     assert!(body.get("nextPageToken").is_none());
 
@@ -86,10 +83,7 @@ async fn code_reuse_is_invalid_grant_and_revokes_first_tokens() {
     let (status, body) = accounts(&sb, &http, access).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
-    assert_eq!(
-        refresh(&sb, &http, refresh_token).await.1["error"],
-        "invalid_grant"
-    );
+    assert_eq!(refresh(&sb, &http, refresh_token).await.1["error"], "invalid_grant");
 }
 
 #[tokio::test]
@@ -102,10 +96,7 @@ async fn refresh_works_until_revoked() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let new_access = body["access_token"].as_str().unwrap().to_owned();
     assert_ne!(new_access, access);
-    assert!(
-        body.get("refresh_token").is_none(),
-        "Google does not rotate"
-    );
+    assert!(body.get("refresh_token").is_none(), "Google does not rotate");
     assert_eq!(accounts(&sb, &http, &new_access).await.0, StatusCode::OK);
 
     let revoke = http
@@ -120,10 +111,7 @@ async fn refresh_works_until_revoked() {
     let (status, body) = refresh(&sb, &http, &refresh_token).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant");
-    assert_eq!(
-        accounts(&sb, &http, &new_access).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(accounts(&sb, &http, &new_access).await.0, StatusCode::UNAUTHORIZED);
 
     let again = http
         .post(format!("{}/google/revoke", sb.base_url()))
@@ -153,14 +141,7 @@ async fn injected_500_once_then_success() {
     let http = client();
     let verifier = verifier();
     let code = get_code(&sb, &http, &verifier).await;
-    sb.inject(
-        Endpoint::GoogleToken,
-        Fault {
-            status: Some(500),
-            times: Some(1),
-            ..Fault::default()
-        },
-    );
+    sb.inject(Endpoint::GoogleToken, Fault { status: Some(500), times: Some(1), ..Fault::default() });
     let (status, body) = exchange(&sb, &http, &code, &verifier).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(body["error"].is_string());
@@ -234,18 +215,12 @@ async fn consent_cancel_and_zero_locations() {
     let consent = format!("{}/google/o/oauth2/v2/consent", sb.base_url());
     let response = http
         .post(&consent)
-        .form(&[
-            ("request_id", request_id(&page).as_str()),
-            ("decision", "deny"),
-        ])
+        .form(&[("request_id", request_id(&page).as_str()), ("decision", "deny")])
         .send()
         .await
         .unwrap();
     let redirect = location_header(&response);
-    assert_eq!(
-        query_param(&redirect, "error").as_deref(),
-        Some("access_denied")
-    );
+    assert_eq!(query_param(&redirect, "error").as_deref(), Some("access_denied"));
     assert_eq!(query_param(&redirect, "state").as_deref(), Some("person"));
     assert!(query_param(&redirect, "code").is_none());
 
@@ -253,10 +228,7 @@ async fn consent_cancel_and_zero_locations() {
     let page = consent_page(&sb, &http, &verifier).await;
     let response = http
         .post(&consent)
-        .form(&[
-            ("request_id", request_id(&page).as_str()),
-            ("decision", "allow"),
-        ])
+        .form(&[("request_id", request_id(&page).as_str()), ("decision", "allow")])
         .send()
         .await
         .unwrap();
@@ -296,41 +268,17 @@ async fn authorize_errors_are_pages_not_redirects() {
     let http = client();
     let v = verifier();
     let cases: [(&str, &str, StatusCode, &str); 4] = [
-        (
-            "client_id",
-            "someone-else",
-            StatusCode::UNAUTHORIZED,
-            "Error 401: invalid_client",
-        ),
-        (
-            "redirect_uri",
-            "https://evil.example/cb",
-            StatusCode::BAD_REQUEST,
-            "Error 400: redirect_uri_mismatch",
-        ),
-        (
-            "code_challenge_method",
-            "plain",
-            StatusCode::BAD_REQUEST,
-            "Error 400: invalid_request",
-        ),
-        (
-            "response_type",
-            "token",
-            StatusCode::BAD_REQUEST,
-            "Error 400: invalid_request",
-        ),
+        ("client_id", "someone-else", StatusCode::UNAUTHORIZED, "Error 401: invalid_client"),
+        ("redirect_uri", "https://evil.example/cb", StatusCode::BAD_REQUEST, "Error 400: redirect_uri_mismatch"),
+        ("code_challenge_method", "plain", StatusCode::BAD_REQUEST, "Error 400: invalid_request"),
+        ("response_type", "token", StatusCode::BAD_REQUEST, "Error 400: invalid_request"),
     ];
     for (key, value, status, text) in cases {
         let mut url = authorize_url(&sb, &v, "s");
         let pairs: Vec<(String, String)> = url
             .query_pairs()
             .map(|(k, v)| {
-                let v = if k == key {
-                    value.to_owned()
-                } else {
-                    v.into_owned()
-                };
+                let v = if k == key { value.to_owned() } else { v.into_owned() };
                 (k.into_owned(), v)
             })
             .collect();
@@ -358,10 +306,7 @@ async fn token_and_api_errors_are_google_shaped() {
     let token_url = format!("{}/google/token", sb.base_url());
     let response = http
         .post(&token_url)
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", "nobody"),
-        ])
+        .form(&[("grant_type", "authorization_code"), ("client_id", "nobody")])
         .send()
         .await
         .unwrap();
@@ -372,26 +317,17 @@ async fn token_and_api_errors_are_google_shaped() {
 
     let response = http
         .post(&token_url)
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", DEMO_GOOGLE_CLIENT_ID),
-        ])
+        .form(&[("grant_type", "authorization_code"), ("client_id", DEMO_GOOGLE_CLIENT_ID)])
         .send()
         .await
         .unwrap();
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
-    assert_eq!(
-        body["error_description"],
-        "Missing required parameter: code"
-    );
+    assert_eq!(body["error_description"], "Missing required parameter: code");
 
     let response = http
         .post(&token_url)
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", DEMO_GOOGLE_CLIENT_ID),
-        ])
+        .form(&[("grant_type", "password"), ("client_id", DEMO_GOOGLE_CLIENT_ID)])
         .send()
         .await
         .unwrap();
@@ -402,10 +338,7 @@ async fn token_and_api_errors_are_google_shaped() {
     let (status, body) = locations(&sb, &http, &access, "pageSize=5").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
-    let url = format!(
-        "{}/google/mybusinessbusinessinformation/v1/accounts/999/locations?readMask=name",
-        sb.base_url()
-    );
+    let url = format!("{}/google/mybusinessbusinessinformation/v1/accounts/999/locations?readMask=name", sb.base_url());
     let (status, body) = api_get(&http, &url, &access).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"]["status"], "PERMISSION_DENIED");
@@ -416,18 +349,11 @@ async fn token_and_api_errors_are_google_shaped() {
 
 #[tokio::test]
 async fn expired_access_token_is_401_and_refresh_recovers() {
-    let config = SandboxConfig {
-        access_token_ttl_secs: 0,
-        auto_consent: approve_all(),
-        ..SandboxConfig::demo()
-    };
+    let config = SandboxConfig { access_token_ttl_secs: 0, auto_consent: approve_all(), ..SandboxConfig::demo() };
     let sb = Sandbox::start(config).await.unwrap();
     let http = client();
     let (access, refresh_token) = connect(&sb, &http).await;
-    assert_eq!(
-        accounts(&sb, &http, &access).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(accounts(&sb, &http, &access).await.0, StatusCode::UNAUTHORIZED);
     assert!(!sb.is_revoked(&access));
     assert_eq!(refresh(&sb, &http, &refresh_token).await.0, StatusCode::OK);
 }

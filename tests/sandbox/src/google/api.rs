@@ -48,19 +48,14 @@ fn api_error(status: StatusCode) -> Response {
 }
 
 fn api_error_with(status: StatusCode, rpc: &str, message: &str) -> Response {
-    http::json(
-        status,
-        &json!({ "error": { "code": status.as_u16(), "message": message, "status": rpc } }),
-    )
+    http::json(status, &json!({ "error": { "code": status.as_u16(), "message": message, "status": rpc } }))
 }
 
 fn unauthenticated(message: &str) -> Response {
     let mut response = api_error_with(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(
-            r#"Bearer realm="https://accounts.google.com/", error="invalid_token""#,
-        ),
+        HeaderValue::from_static(r#"Bearer realm="https://accounts.google.com/", error="invalid_token""#),
     );
     response
 }
@@ -81,9 +76,7 @@ fn page_size(raw: Option<&str>, (default, max): (usize, usize)) -> Result<usize,
     let Some(raw) = raw else {
         return Ok(default);
     };
-    let size: i64 = raw
-        .parse()
-        .map_err(|_| Box::new(api_error(StatusCode::BAD_REQUEST)))?;
+    let size: i64 = raw.parse().map_err(|_| Box::new(api_error(StatusCode::BAD_REQUEST)))?;
     match usize::try_from(size) {
         Err(_) => Err(Box::new(api_error(StatusCode::BAD_REQUEST))),
         Ok(0) => Ok(default),
@@ -104,13 +97,7 @@ fn decode_page_token(kind: &str, token: &str) -> Option<usize> {
 
 /// One page of `items` under `key`; empty lists and the last page's token are omitted, as
 /// proto3 JSON does (an empty result is `{}`).
-fn paginate(
-    key: &str,
-    items: Vec<Value>,
-    size: usize,
-    page_token: Option<&str>,
-    token_kind: &str,
-) -> Response {
+fn paginate(key: &str, items: Vec<Value>, size: usize, page_token: Option<&str>, token_kind: &str) -> Response {
     let offset = match page_token {
         None => 0,
         Some(token) => match decode_page_token(token_kind, token) {
@@ -126,20 +113,13 @@ fn paginate(
         body.insert(key.to_owned(), Value::Array(page));
     }
     if end < total {
-        body.insert(
-            "nextPageToken".to_owned(),
-            Value::String(encode_page_token(token_kind, end)),
-        );
+        body.insert("nextPageToken".to_owned(), Value::String(encode_page_token(token_kind, end)));
     }
     http::json(StatusCode::OK, &Value::Object(body))
 }
 
 /// `GET /google/mybusinessaccountmanagement/v1/accounts`
-pub(super) async fn accounts(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub(super) async fn accounts(State(shared): State<Shared>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     if let Some(response) = gate(&shared, Endpoint::GoogleAccounts).await {
         return response;
     }
@@ -167,13 +147,7 @@ pub(super) async fn accounts(
             })
         })
         .collect();
-    paginate(
-        "accounts",
-        accounts,
-        size,
-        params.get("pageToken"),
-        "accounts",
-    )
+    paginate("accounts", accounts, size, params.get("pageToken"), "accounts")
 }
 
 /// Parses a `readMask` (comma-separated field paths); `None` if it names an unknown field.
@@ -236,11 +210,5 @@ pub(super) async fn locations(
         })
         .collect();
     let token_kind = format!("locations/{account_id}");
-    paginate(
-        "locations",
-        locations,
-        size,
-        params.get("pageToken"),
-        &token_kind,
-    )
+    paginate("locations", locations, size, params.get("pageToken"), &token_kind)
 }

@@ -23,10 +23,7 @@ use crate::state::{lock, ConsentRequest, Shared, State as SandboxState};
 const CLIENT_NAME: &str = "Herald";
 
 fn error_page(status: StatusCode, error: &str, reason: &str) -> Response {
-    http::html(
-        status,
-        consent_page::error_page(status.as_u16(), error, reason),
-    )
+    http::html(status, consent_page::error_page(status.as_u16(), error, reason))
 }
 
 fn bad_request_page(error: &str, reason: &str) -> Response {
@@ -55,9 +52,7 @@ fn is_loopback_redirect(uri: &str) -> bool {
 /// RFC 7636: 43–128 characters of `[A-Za-z0-9-._~]`.
 fn is_pkce_value(value: &str) -> bool {
     (43..=128).contains(&value.len())
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
 fn s256(verifier: &str) -> String {
@@ -67,15 +62,9 @@ fn s256(verifier: &str) -> String {
 /// Validates an authorization request the way Google does: client and redirect problems are
 /// shown as a page (never redirected), as are malformed requests.
 fn validate_authorize(seed: &GoogleSeed, params: &Params) -> Result<ConsentRequest, Rejection> {
-    let missing = |name: &str| {
-        Box::new(bad_request_page(
-            "invalid_request",
-            &format!("Missing required parameter: {name}"),
-        ))
-    };
-    let client_id = params
-        .get("client_id")
-        .ok_or_else(|| missing("client_id"))?;
+    let missing =
+        |name: &str| Box::new(bad_request_page("invalid_request", &format!("Missing required parameter: {name}")));
+    let client_id = params.get("client_id").ok_or_else(|| missing("client_id"))?;
     if client_id != seed.client_id {
         return Err(Box::new(error_page(
             StatusCode::UNAUTHORIZED,
@@ -83,9 +72,7 @@ fn validate_authorize(seed: &GoogleSeed, params: &Params) -> Result<ConsentReque
             "The OAuth client was not found.",
         )));
     }
-    let redirect_uri = params
-        .get("redirect_uri")
-        .ok_or_else(|| missing("redirect_uri"))?;
+    let redirect_uri = params.get("redirect_uri").ok_or_else(|| missing("redirect_uri"))?;
     if !is_loopback_redirect(redirect_uri) {
         return Err(Box::new(bad_request_page(
             "redirect_uri_mismatch",
@@ -110,14 +97,10 @@ fn validate_authorize(seed: &GoogleSeed, params: &Params) -> Result<ConsentReque
     if !scope.split(' ').any(|s| s == SCOPE_BUSINESS_MANAGE) {
         return Err(Box::new(bad_request_page(
             "invalid_scope",
-            &format!(
-                "Some requested scopes were invalid: this sandbox requires {SCOPE_BUSINESS_MANAGE}"
-            ),
+            &format!("Some requested scopes were invalid: this sandbox requires {SCOPE_BUSINESS_MANAGE}"),
         )));
     }
-    let code_challenge = params
-        .get("code_challenge")
-        .ok_or_else(|| missing("code_challenge"))?;
+    let code_challenge = params.get("code_challenge").ok_or_else(|| missing("code_challenge"))?;
     if params.get("code_challenge_method") != Some("S256") {
         return Err(Box::new(bad_request_page(
             "invalid_request",
@@ -134,10 +117,7 @@ fn validate_authorize(seed: &GoogleSeed, params: &Params) -> Result<ConsentReque
         None | Some("online") => false,
         Some("offline") => true,
         Some(other) => {
-            return Err(Box::new(bad_request_page(
-                "invalid_request",
-                &format!("Invalid access_type: {other}"),
-            )))
+            return Err(Box::new(bad_request_page("invalid_request", &format!("Invalid access_type: {other}"))))
         }
     };
     Ok(ConsentRequest {
@@ -222,9 +202,8 @@ pub(super) async fn authorize(State(shared): State<Shared>, RawQuery(query): Raw
             deny(&st, &request)
         }
         None => {
-            let origin = Url::parse(&request.redirect_uri)
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default();
+            let origin =
+                Url::parse(&request.redirect_uri).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
             let view = ConsentView {
                 request_id: &request_id,
                 form_action: CONSENT_PATH,
@@ -237,11 +216,7 @@ pub(super) async fn authorize(State(shared): State<Shared>, RawQuery(query): Raw
                     .iter()
                     .map(|a| ConsentAccount {
                         account_name: &a.account_name,
-                        locations: a
-                            .locations
-                            .iter()
-                            .map(|l| (l.name.as_str(), l.title.as_str()))
-                            .collect(),
+                        locations: a.locations.iter().map(|l| (l.name.as_str(), l.title.as_str())).collect(),
                     })
                     .collect(),
             };
@@ -276,10 +251,7 @@ pub(super) async fn consent(State(shared): State<Shared>, body: Bytes) -> Respon
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    http::json_no_store(
-        status,
-        &json!({ "error": error, "error_description": description }),
-    )
+    http::json_no_store(status, &json!({ "error": error, "error_description": description }))
 }
 
 fn invalid_request(description: &str) -> Response {
@@ -292,22 +264,13 @@ fn invalid_grant(description: &str) -> Response {
 
 /// Client authentication: HTTP Basic or form `client_id`/`client_secret`. A desktop client may
 /// omit the secret; a secret that is present must match.
-fn authenticate_client(
-    seed: &GoogleSeed,
-    headers: &HeaderMap,
-    params: &Params,
-) -> Result<String, Rejection> {
+fn authenticate_client(seed: &GoogleSeed, headers: &HeaderMap, params: &Params) -> Result<String, Rejection> {
     let (client_id, secret) = match http::basic_auth(headers) {
         Some((id, secret)) => (Some(id), Some(secret).filter(|s| !s.is_empty())),
-        None => (
-            params.get("client_id").map(str::to_owned),
-            params.get("client_secret").map(str::to_owned),
-        ),
+        None => (params.get("client_id").map(str::to_owned), params.get("client_secret").map(str::to_owned)),
     };
     let Some(client_id) = client_id.filter(|id| !id.is_empty()) else {
-        return Err(Box::new(invalid_request(
-            "Could not determine client ID from request.",
-        )));
+        return Err(Box::new(invalid_request("Could not determine client ID from request.")));
     };
     if client_id != seed.client_id {
         return Err(Box::new(oauth_error(
@@ -317,21 +280,13 @@ fn authenticate_client(
         )));
     }
     if secret.is_some_and(|s| s != seed.client_secret) {
-        return Err(Box::new(oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "Unauthorized",
-        )));
+        return Err(Box::new(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Unauthorized")));
     }
     Ok(client_id)
 }
 
 /// `POST /google/token`
-pub(super) async fn token(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(super) async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(response) = gate(&shared, Endpoint::GoogleToken).await {
         return response;
     }
@@ -345,11 +300,9 @@ pub(super) async fn token(
         None => invalid_request("Missing required parameter: grant_type"),
         Some("authorization_code") => exchange_code(&mut st, &client_id, &params),
         Some("refresh_token") => refresh(&mut st, &client_id, &params),
-        Some(other) => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            &format!("Invalid grant_type: {other}"),
-        ),
+        Some(other) => {
+            oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", &format!("Invalid grant_type: {other}"))
+        }
     }
 }
 
@@ -372,10 +325,7 @@ fn exchange_code(st: &mut SandboxState, client_id: &str, params: &Params) -> Res
     }
     // Any attempt uses the code up, successful or not.
     entry.consumed = true;
-    if Instant::now() >= entry.expires_at
-        || entry.client_id != client_id
-        || entry.redirect_uri != redirect_uri
-    {
+    if Instant::now() >= entry.expires_at || entry.client_id != client_id || entry.redirect_uri != redirect_uri {
         return invalid_grant("Bad Request");
     }
     let Some(verifier) = params.get("code_verifier") else {
@@ -411,11 +361,7 @@ fn refresh(st: &mut SandboxState, client_id: &str, params: &Params) -> Response 
     let Some(grant) = st.grant_id_for_refresh_token(refresh_token) else {
         return invalid_grant("Token has been expired or revoked.");
     };
-    let Some((grant_client, scope)) = st
-        .google
-        .grants
-        .get(&grant)
-        .map(|g| (g.client_id.clone(), g.scope.clone()))
+    let Some((grant_client, scope)) = st.google.grants.get(&grant).map(|g| (g.client_id.clone(), g.scope.clone()))
     else {
         return invalid_grant("Bad Request");
     };
@@ -436,11 +382,7 @@ fn refresh(st: &mut SandboxState, client_id: &str, params: &Params) -> Response 
 }
 
 /// `POST /google/revoke` (form or query `token=`): revokes the whole grant.
-pub(super) async fn revoke(
-    State(shared): State<Shared>,
-    RawQuery(query): RawQuery,
-    body: Bytes,
-) -> Response {
+pub(super) async fn revoke(State(shared): State<Shared>, RawQuery(query): RawQuery, body: Bytes) -> Response {
     if let Some(response) = gate(&shared, Endpoint::GoogleRevoke).await {
         return response;
     }
@@ -455,11 +397,7 @@ pub(super) async fn revoke(
             st.revoke_grant(grant);
             http::json(StatusCode::OK, &json!({}))
         }
-        None => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_token",
-            "Token expired or revoked",
-        ),
+        None => oauth_error(StatusCode::BAD_REQUEST, "invalid_token", "Token expired or revoked"),
     }
 }
 
@@ -481,9 +419,6 @@ mod tests {
 
     #[test]
     fn s256_matches_rfc7636_example() {
-        assert_eq!(
-            s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-        );
+        assert_eq!(s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     }
 }

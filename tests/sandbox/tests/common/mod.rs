@@ -3,9 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use herald_sandbox::{
-    AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
-};
+use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
@@ -16,10 +14,7 @@ pub const SCOPE: &str = "https://www.googleapis.com/auth/business.manage";
 pub const ACCOUNT: &str = "accounts/108000000001";
 
 pub fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 pub fn verifier() -> String {
@@ -37,10 +32,7 @@ pub fn challenge(verifier: &str) -> String {
 }
 
 pub async fn start(auto: Option<AutoConsent>) -> Sandbox {
-    let config = SandboxConfig {
-        auto_consent: auto,
-        ..SandboxConfig::demo()
-    };
+    let config = SandboxConfig { auto_consent: auto, ..SandboxConfig::demo() };
     Sandbox::start(config).await.unwrap()
 }
 
@@ -64,9 +56,7 @@ pub fn authorize_url(sb: &Sandbox, verifier: &str, state: &str) -> Url {
 }
 
 pub fn query_param(url: &Url, key: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
+    url.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
 }
 
 pub fn location_header(response: &reqwest::Response) -> Url {
@@ -77,11 +67,7 @@ pub fn location_header(response: &reqwest::Response) -> Url {
 
 /// Authorize with auto-consent; returns the code.
 pub async fn get_code(sb: &Sandbox, http: &Client, verifier: &str) -> String {
-    let response = http
-        .get(authorize_url(sb, verifier, "st-1"))
-        .send()
-        .await
-        .unwrap();
+    let response = http.get(authorize_url(sb, verifier, "st-1")).send().await.unwrap();
     let redirect = location_header(&response);
     assert!(redirect.as_str().starts_with(REDIRECT));
     assert_eq!(query_param(&redirect, "state").as_deref(), Some("st-1"));
@@ -89,12 +75,7 @@ pub async fn get_code(sb: &Sandbox, http: &Client, verifier: &str) -> String {
     query_param(&redirect, "code").unwrap()
 }
 
-pub async fn exchange(
-    sb: &Sandbox,
-    http: &Client,
-    code: &str,
-    verifier: &str,
-) -> (StatusCode, Value) {
+pub async fn exchange(sb: &Sandbox, http: &Client, code: &str, verifier: &str) -> (StatusCode, Value) {
     let response = http
         .post(format!("{}/google/token", sb.base_url()))
         .form(&[
@@ -115,10 +96,7 @@ pub async fn refresh(sb: &Sandbox, http: &Client, refresh_token: &str) -> (Statu
     let response = http
         .post(format!("{}/google/token", sb.base_url()))
         .basic_auth(DEMO_GOOGLE_CLIENT_ID, Some(DEMO_GOOGLE_CLIENT_SECRET))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-        ])
+        .form(&[("grant_type", "refresh_token"), ("refresh_token", refresh_token)])
         .send()
         .await
         .unwrap();
@@ -131,34 +109,19 @@ pub async fn api_get(http: &Client, url: &str, token: &str) -> (StatusCode, Valu
 }
 
 pub async fn accounts(sb: &Sandbox, http: &Client, token: &str) -> (StatusCode, Value) {
-    let url = format!(
-        "{}/google/mybusinessaccountmanagement/v1/accounts",
-        sb.base_url()
-    );
+    let url = format!("{}/google/mybusinessaccountmanagement/v1/accounts", sb.base_url());
     api_get(http, &url, token).await
 }
 
-pub async fn locations(
-    sb: &Sandbox,
-    http: &Client,
-    token: &str,
-    query: &str,
-) -> (StatusCode, Value) {
-    let url = format!(
-        "{}/google/mybusinessbusinessinformation/v1/{ACCOUNT}/locations?{query}",
-        sb.base_url()
-    );
+pub async fn locations(sb: &Sandbox, http: &Client, token: &str, query: &str) -> (StatusCode, Value) {
+    let url = format!("{}/google/mybusinessbusinessinformation/v1/{ACCOUNT}/locations?{query}", sb.base_url());
     api_get(http, &url, token).await
 }
 
 pub fn location_names(body: &Value) -> Vec<String> {
     body["locations"]
         .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|l| l["name"].as_str().unwrap().to_owned())
-                .collect()
-        })
+        .map(|list| list.iter().map(|l| l["name"].as_str().unwrap().to_owned()).collect())
         .unwrap_or_default()
 }
 
@@ -168,10 +131,7 @@ pub async fn connect(sb: &Sandbox, http: &Client) -> (String, String) {
     let code = get_code(sb, http, &verifier).await;
     let (status, body) = exchange(sb, http, &code, &verifier).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    (
-        body["access_token"].as_str().unwrap().to_owned(),
-        body["refresh_token"].as_str().unwrap().to_owned(),
-    )
+    (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
 }
 
 pub fn request_id(page: &str) -> String {
@@ -182,11 +142,7 @@ pub fn request_id(page: &str) -> String {
 }
 
 pub async fn consent_page(sb: &Sandbox, http: &Client, verifier: &str) -> String {
-    let response = http
-        .get(authorize_url(sb, verifier, "person"))
-        .send()
-        .await
-        .unwrap();
+    let response = http.get(authorize_url(sb, verifier, "person")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()
 }
