@@ -24,8 +24,10 @@ pub struct AppState {
     pub keyring_probe: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<herald_core::vault::KeyringHealth>>>,
 }
 
-/// How often connections are checked (tokens refreshed ahead of expiry).
-const HEALTH_INTERVAL: Duration = Duration::from_secs(60);
+/// How often connections are checked. Tokens are refreshed when they expire within the core's
+/// margin (10 minutes), so checking every 5 minutes always catches them; each check reads the
+/// keyring once per grant, which is also how a cleared entry is noticed.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// Commands and events, declared once; the TypeScript bindings are generated from this.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
