@@ -11,6 +11,7 @@ tools="${HERALD_TOOLS:-$HOME/.cache/herald/tools}"
 logs="$root/tests/output"
 rm -rf "$logs" && mkdir -p "$logs"
 status=0
+# Every runner is bounded (timeout), so a hang fails the run instead of stalling CI.
 step() { printf '\n==> %s\n' "$*"; }
 
 step "UI build (embedded into the app by the custom-protocol feature)"
@@ -21,7 +22,7 @@ cargo fmt --all --check > "$logs/fmt.log" 2>&1 || { echo "cargo fmt: files need 
 cargo build --workspace --all-targets --features custom-protocol || exit 1
 
 step "Rust tests (inside a private Secret Service session)"
-tests/with-keyring.sh cargo test --workspace --features custom-protocol 2>&1 | tee "$logs/rust.log"
+timeout 1800 tests/with-keyring.sh cargo test --workspace --features custom-protocol 2>&1 | tee "$logs/rust.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 step "Fuzzing the OAuth callback and token-response parsers (${FUZZ_SECONDS:=20} s each)"
@@ -29,14 +30,14 @@ FUZZ_SECONDS="$FUZZ_SECONDS" bash tests/fuzz.sh 2>&1 | tee "$logs/fuzz.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 step "UI checks and unit tests"
-npm --prefix ui run check 2>&1 | tee "$logs/ui-check.log"
+timeout 600 npm --prefix ui run check 2>&1 | tee "$logs/ui-check.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-npm --prefix ui test 2>&1 | tee "$logs/ui-test.log"
+timeout 900 npm --prefix ui test 2>&1 | tee "$logs/ui-test.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 step "End-to-end tests of the real window (Xvfb)"
 HERALD_APP="$target/debug/herald" TAURI_DRIVER="$tools/bin/tauri-driver" SANDBOX_BIN="$target/debug/herald-sandbox" \
-  xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
+  timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/with-keyring.sh tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 echo "e2e screenshots: tests/e2e/output/"
 

@@ -26,5 +26,9 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
     restoreMocks: true,
+    // Generous for a loaded 2-core CI machine; a hang fails instead of stalling the run.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    teardownTimeout: 10_000,
   },
 });
