@@ -37,6 +37,10 @@ NoDisplay=true
 DESKTOP
 printf '[Default Applications]\nx-scheme-handler/http=herald-e2e-browser.desktop\nx-scheme-handler/https=herald-e2e-browser.desktop\n' \
   > "$XDG_CONFIG_HOME/mimeapps.list"
+# Exports land in a Documents folder inside the run's temporary directory.
+mkdir -p "$data/documents"
+printf 'XDG_DOCUMENTS_DIR="%s"\n' "$data/documents" > "$XDG_CONFIG_HOME/user-dirs.dirs"
+export HERALD_E2E_DOCUMENTS="$data/documents"
 export BROWSER="$here/fake-browser.sh" XDG_CURRENT_DESKTOP= HERALD_APP HERALD_LOG="${HERALD_LOG:-info}"
 "$TAURI_DRIVER" --port 4444 > "$out/tauri-driver.log" 2>&1 &
 pids+=($!)

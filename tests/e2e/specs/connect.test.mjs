@@ -94,6 +94,30 @@ test("connect two Google locations, then disconnect one", async () => {
   assert.ok(opened[0].startsWith(`${sandbox}/google/o/oauth2/v2/auth?`), opened[0]);
 });
 
+test("Settings exports the account list to Documents, without any secret", async () => {
+  await (await $t("nav-settings")).click();
+  const exportButton = await $t("export-button");
+  await exportButton.waitForDisplayed({ timeout: 10_000 });
+  await exportButton.click();
+  const result = await $t("export-result");
+  await result.waitForDisplayed({ timeout: 10_000 });
+  await result.scrollIntoView();
+  await browser.saveScreenshot(join(out, "06-settings-export.png"));
+
+  const docs = process.env.HERALD_E2E_DOCUMENTS;
+  const files = readdirSync(docs).filter((f) => f.endsWith(".json"));
+  assert.equal(files.length, 1, `one export in ${docs}`);
+  assert.ok((await result.getText()).includes(files[0]), "the notice names the file");
+  const text = readFileSync(join(docs, files[0]), "utf8");
+  const exported = JSON.parse(text);
+  assert.equal(exported.format, "herald-export");
+  assert.equal(exported.accounts.length, 1, "the card left after the disconnect");
+  const secrets = await (await fetch(`${sandbox}/__sandbox/secrets`)).json();
+  for (const secret of [...secrets, "sandbox-google-secret"]) {
+    assert.equal(text.indexOf(secret), -1, "no secret in the export");
+  }
+});
+
 test("no token the sandbox issued is in Herald's data directory", async () => {
   const secrets = await (await fetch(`${sandbox}/__sandbox/secrets`)).json();
   assert.ok(secrets.length >= 3, "the connect issued a code and tokens");
