@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api;
 pub mod error;
 pub mod logging;
+pub mod net;
 pub mod networks;
 pub mod oauth;
 pub mod secret;
@@ -78,13 +79,15 @@ pub struct Herald {
     config: Config,
     store: Store,
     vault: Vault,
-    http: reqwest::Client,
+    http: net::Client,
     events: broadcast::Sender<CoreEvent>,
     flows: Mutex<HashMap<String, accounts::Flow>>,
 }
 
 impl Herald {
     pub async fn open(config: Config) -> Result<Arc<Self>> {
+        // Whatever built the endpoints (defaults, a file, the sandbox), none may leak a secret.
+        config.endpoints.validate()?;
         let store = Store::open(&config.data_dir).await?;
         let vault = Vault::new(config.vault_service.clone());
         let (events, _) = broadcast::channel(64);

@@ -61,6 +61,7 @@ fn config() -> &'static OAuthConfig {
         scopes: vec!["scope".into()],
         extra_authorize_params: Vec::new(),
         issuer: None,
+        issuer_required: false,
         pkce: herald_core::oauth::PkceStyle::default(),
     })
 }

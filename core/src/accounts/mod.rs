@@ -75,6 +75,7 @@ impl Herald {
                     scopes: vec![google::SCOPE.to_owned()],
                     extra_authorize_params: vec![("access_type", "offline"), ("prompt", "consent")],
                     issuer: endpoints.issuer.clone(),
+                    issuer_required: spec.sends_issuer,
                     pkce: PkceStyle::Base64Url,
                 })
             }

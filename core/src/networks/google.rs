@@ -6,6 +6,7 @@ use url::Url;
 use super::join;
 use crate::api::{AccountKind, Candidate};
 use crate::error::{Error, Result};
+use crate::net::{self, bounded_text, MAX_DETAIL_CHARS, MAX_NAME_CHARS};
 use crate::secret::Sensitive;
 
 pub const NAME: &str = "Google Business Profile";
@@ -42,6 +43,17 @@ impl GoogleEndpoints {
             business_information: parse("https://mybusinessbusinessinformation.googleapis.com/v1/"),
             issuer: Some("https://accounts.google.com".to_owned()),
         }
+    }
+
+    /// Each endpoint with its name in the endpoints file.
+    pub fn urls(&self) -> Vec<(&'static str, &Url)> {
+        vec![
+            ("authorize", &self.authorize),
+            ("token", &self.token),
+            ("revoke", &self.revoke),
+            ("accounts", &self.accounts),
+            ("business_information", &self.business_information),
+        ]
     }
 
     pub fn sandbox(base: &str) -> Result<Self> {
@@ -99,7 +111,7 @@ struct ApiError {
 
 /// Every location the signed-in user granted, across all their Business Profile accounts.
 pub async fn list_locations(
-    http: &reqwest::Client,
+    http: &net::Client,
     endpoints: &GoogleEndpoints,
     access_token: &Sensitive<String>,
 ) -> Result<Vec<Candidate>> {
@@ -120,10 +132,8 @@ pub async fn list_locations(
 
     let mut candidates = Vec::new();
     for account in accounts {
-        let base = endpoints
-            .business_information
-            .join(&format!("{}/locations", account.name))
-            .map_err(|e| Error::Internal(format!("account name {:?}: {e}", account.name)))?;
+        // `name` comes from the network: it may only name a resource under the configured base.
+        let base = net::join_resource(NAME, &endpoints.business_information, &account.name, "/locations")?;
         let mut page_token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let mut url = base.clone();
@@ -134,13 +144,9 @@ pub async fn list_locations(
                 url.query_pairs_mut().append_pair("pageToken", token);
             }
             let page: LocationsPage = get_json(http, url, access_token).await?;
-            candidates.extend(page.locations.into_iter().map(|loc| Candidate {
-                display_name: if loc.title.trim().is_empty() { loc.name.clone() } else { loc.title },
-                external_id: loc.name,
-                kind: AccountKind::Location,
-                avatar_url: None,
-                already_connected: false,
-            }));
+            for location in page.locations {
+                candidates.push(location_candidate(location)?);
+            }
             page_token = page.next_page_token.filter(|t| !t.is_empty());
             if page_token.is_none() {
                 break;
@@ -151,42 +157,52 @@ pub async fn list_locations(
     Ok(candidates)
 }
 
+/// A location from the listing, checked: its resource name becomes the account's external id
+/// (and later part of publishing URLs), so it must be exactly `locations/<digits>`; its title is
+/// cleaned and bounded.
+fn location_candidate(location: GoogleLocation) -> Result<Candidate> {
+    let id_ok = location
+        .name
+        .strip_prefix("locations/")
+        .is_some_and(|id| (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()));
+    if !id_ok {
+        return Err(Error::Network {
+            network: NAME,
+            detail: format!("the answer listed a location Herald cannot use ({})", bounded_text(&location.name, 80)),
+        });
+    }
+    let title = bounded_text(&location.title, MAX_NAME_CHARS);
+    Ok(Candidate {
+        display_name: if title.is_empty() { location.name.clone() } else { title },
+        external_id: location.name,
+        kind: AccountKind::Location,
+        avatar_url: None,
+        already_connected: false,
+    })
+}
+
 async fn get_json<T: serde::de::DeserializeOwned>(
-    http: &reqwest::Client,
+    http: &net::Client,
     url: Url,
     access_token: &Sensitive<String>,
 ) -> Result<T> {
-    let response = http
-        .get(url)
-        .bearer_auth(access_token.expose())
-        .send()
-        .await
-        .map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
-    let status = response.status();
-    let body = response.bytes().await.map_err(|e| Error::Network { network: NAME, detail: describe_transport(&e) })?;
+    let answer = http.send(NAME, http.get(url).bearer_auth(access_token.expose())).await?;
+    let status = answer.status;
+    let body = answer.body;
     if status.is_success() {
-        return serde_json::from_slice(&body)
-            .map_err(|e| Error::Network { network: NAME, detail: format!("unexpected answer: {e}") });
+        return serde_json::from_slice(&body).map_err(|e| Error::Network {
+            network: NAME,
+            detail: format!("unexpected answer: {}", bounded_text(&e.to_string(), MAX_DETAIL_CHARS)),
+        });
     }
     let detail = serde_json::from_slice::<ApiErrorBody>(&body)
-        .map(|b| format!("{} {}", b.error.status, b.error.message).trim().to_owned())
-        .unwrap_or_else(|_| format!("HTTP {status}"));
+        .map(|b| bounded_text(&format!("{} {}", b.error.status, b.error.message), MAX_DETAIL_CHARS))
+        .ok()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| format!("HTTP {status}"));
     if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(Error::Network { network: NAME, detail });
     }
     let auth = matches!(status.as_u16(), 401 | 403);
     Err(Error::Rejected { network: NAME, detail, auth })
-}
-
-/// A transport error in words, without the URL (which could carry a query worth keeping private).
-pub(crate) fn describe_transport(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "the request timed out".to_owned()
-    } else if e.is_connect() {
-        "could not connect".to_owned()
-    } else if e.is_decode() || e.is_body() {
-        "the answer could not be read".to_owned()
-    } else {
-        "the connection failed".to_owned()
-    }
 }

@@ -8,6 +8,7 @@ use specta::Type;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::net;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +42,9 @@ pub struct NetworkSpec {
     pub name: &'static str,
     pub availability: NetworkAvailability,
     pub client_secret_required: bool,
+    /// The authorization server always puts `iss` in its authorization responses (RFC 9207),
+    /// so an answer without it is refused as a possible mix-up.
+    pub sends_issuer: bool,
 }
 
 /// In the order the Connect popup lists them.
@@ -50,42 +54,49 @@ pub const ALL: [NetworkSpec; 7] = [
         name: "Instagram",
         availability: NetworkAvailability::LaterVersion,
         client_secret_required: true,
+        sends_issuer: false,
     },
     NetworkSpec {
         id: NetworkId::Facebook,
         name: "Facebook",
         availability: NetworkAvailability::LaterVersion,
         client_secret_required: true,
+        sends_issuer: false,
     },
     NetworkSpec {
         id: NetworkId::Linkedin,
         name: "LinkedIn",
         availability: NetworkAvailability::LaterVersion,
         client_secret_required: true,
+        sends_issuer: false,
     },
     NetworkSpec {
         id: NetworkId::GoogleBusiness,
         name: "Google Business Profile",
         availability: NetworkAvailability::Available,
         client_secret_required: false,
+        sends_issuer: true,
     },
     NetworkSpec {
         id: NetworkId::X,
         name: "X",
         availability: NetworkAvailability::LaterVersion,
         client_secret_required: false,
+        sends_issuer: false,
     },
     NetworkSpec {
         id: NetworkId::Tiktok,
         name: "TikTok",
         availability: NetworkAvailability::ComingSoon,
         client_secret_required: true,
+        sends_issuer: false,
     },
     NetworkSpec {
         id: NetworkId::Wechat,
         name: "WeChat",
         availability: NetworkAvailability::Deprecated,
         client_secret_required: true,
+        sends_issuer: false,
     },
 ];
 
@@ -132,7 +143,30 @@ impl Default for Endpoints {
 impl Endpoints {
     /// Every network served by a herald-sandbox at `base` (e.g. `http://127.0.0.1:4123`).
     pub fn sandbox(base: &str) -> Result<Self> {
-        Ok(Self { google: google::GoogleEndpoints::sandbox(base)? })
+        let endpoints = Self { google: google::GoogleEndpoints::sandbox(base)? };
+        endpoints.validate()?;
+        Ok(endpoints)
+    }
+
+    /// Every endpoint of every network, named as in the endpoints file (`google.token`).
+    pub fn entries(&self) -> Vec<(String, &Url)> {
+        self.google.urls().into_iter().map(|(name, url)| (format!("google.{name}"), url)).collect()
+    }
+
+    /// Refuse a set-up that could send a code, a token or a secret in clear text: every endpoint
+    /// must be `https`, or `http` to a loopback IP literal ([`net::check_endpoint`]); a network
+    /// that always sends `iss` must have an issuer to compare it with. The message names the
+    /// first bad entry.
+    pub fn validate(&self) -> Result<()> {
+        for (name, url) in self.entries() {
+            net::check_endpoint(&name, url)?;
+        }
+        if NetworkId::GoogleBusiness.spec().sends_issuer && self.google.issuer.as_deref().is_none_or(str::is_empty) {
+            return Err(Error::InvalidInput(
+                "endpoint google.issuer must be set: Google names itself (iss) in every sign-in answer".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the system browser may be sent to `url`: it must be an http(s) URL whose origin
@@ -155,8 +189,15 @@ impl Endpoints {
         })
     }
 
+    /// Read an endpoints file (`HERALD_ENDPOINTS_FILE`) and [`Self::validate`] it.
     pub fn from_json(json: &str) -> Result<Self> {
-        serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("endpoints file: {e}")))
+        let endpoints: Self =
+            serde_json::from_str(json).map_err(|e| Error::InvalidInput(format!("endpoints file: {e}")))?;
+        endpoints.validate().map_err(|e| match e {
+            Error::InvalidInput(why) => Error::InvalidInput(format!("endpoints file: {why}")),
+            other => other,
+        })?;
+        Ok(endpoints)
     }
 }
 

@@ -11,8 +11,6 @@ pub mod listener;
 mod pkce;
 mod transport;
 
-use std::time::Duration;
-
 use chrono::Utc;
 use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -27,7 +25,10 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::secret::Sensitive;
 use crate::vault::TokenSet;
-use transport::{read_limited, Capped, LimitedReqwest, TokenAnswer, TransportError};
+use transport::{Capped, LimitedReqwest, TokenAnswer, TransportError};
+
+pub(crate) use crate::net::bounded_text;
+use crate::net::{self, MAX_DETAIL_CHARS};
 
 pub use oauth2::{http, AsyncHttpClient, HttpRequest, HttpResponse, PkceCodeVerifier};
 pub use pkce::{pkce_challenge, PkceStyle};
@@ -38,8 +39,6 @@ pub const MAX_TOKEN_RESPONSE_BYTES: usize = 64 * 1024;
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// The longest token lifetime Herald believes (ten years); beyond it the expiry is unknown.
 pub const MAX_EXPIRES_IN_SECS: u64 = 10 * 366 * 24 * 60 * 60;
-/// How much of a network's error text reaches the user.
-const MAX_DETAIL_CHARS: usize = 300;
 
 /// How to talk OAuth to one network (data; built from the network module and the credentials).
 #[derive(Clone, Debug)]
@@ -54,6 +53,9 @@ pub struct OAuthConfig {
     pub extra_authorize_params: Vec<(&'static str, &'static str)>,
     /// Expected `iss` of authorization responses (RFC 9207), when the network publishes one.
     pub issuer: Option<String>,
+    /// The network always sends `iss` in its authorization responses, so an answer without one
+    /// is refused (network data: [`crate::networks::NetworkSpec::sends_issuer`]).
+    pub issuer_required: bool,
     /// How the PKCE challenge is encoded (always S256).
     pub pkce: PkceStyle,
 }
@@ -65,15 +67,9 @@ pub struct Authorization {
     pub verifier: PkceCodeVerifier,
 }
 
-/// The HTTP client for token endpoints: no redirects (RFC 9700 §4.11), bounded time.
-pub fn http_client() -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .user_agent(concat!("Herald/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+/// The HTTP client for token endpoints (and every other request): see [`net::Client`].
+pub fn http_client() -> Result<net::Client> {
+    net::Client::new()
 }
 
 impl OAuthConfig {
@@ -111,10 +107,14 @@ impl OAuthConfig {
         Ok(Authorization { url, state: Sensitive::new(state.secret().clone()), verifier })
     }
 
-    /// Mix-up defence (RFC 9207): an `iss` in the answer must be the expected issuer.
+    /// Mix-up defence (RFC 9207): an `iss` in the answer must be the expected issuer, and a
+    /// network that always sends one must have sent it.
     pub fn check_issuer(&self, iss: Option<&str>) -> Result<()> {
         match (iss, &self.issuer) {
             (Some(got), Some(expected)) if got != expected => Err(Error::IssuerMismatch),
+            (None, _) if self.issuer_required => Err(Error::IssuerMismatch),
+            // Required but nothing to compare with: the endpoint set-up is incomplete.
+            (Some(_), None) if self.issuer_required => Err(Error::IssuerMismatch),
             _ => Ok(()),
         }
     }
@@ -122,12 +122,13 @@ impl OAuthConfig {
     /// Exchange an authorization code for tokens over the network.
     pub async fn exchange_code(
         &self,
-        http: &reqwest::Client,
+        http: &net::Client,
         redirect_uri: &str,
         code: Sensitive<String>,
         verifier: PkceCodeVerifier,
     ) -> Result<TokenSet> {
-        self.exchange_code_with(&LimitedReqwest(http), redirect_uri, code, verifier).await
+        net::check_endpoint(self.network_name, &self.token)?;
+        self.exchange_code_with(&LimitedReqwest::new(http, self.network_name), redirect_uri, code, verifier).await
     }
 
     /// [`Self::exchange_code`] over any HTTP client: the same request, the same size limit and
@@ -155,8 +156,9 @@ impl OAuthConfig {
     }
 
     /// Refresh; a network that does not rotate refresh tokens keeps the old one (never emptied).
-    pub async fn refresh(&self, http: &reqwest::Client, refresh_token: &Sensitive<String>) -> Result<TokenSet> {
-        self.refresh_with(&LimitedReqwest(http), refresh_token).await
+    pub async fn refresh(&self, http: &net::Client, refresh_token: &Sensitive<String>) -> Result<TokenSet> {
+        net::check_endpoint(self.network_name, &self.token)?;
+        self.refresh_with(&LimitedReqwest::new(http, self.network_name), refresh_token).await
     }
 
     /// [`Self::refresh`] over any HTTP client (see [`Self::exchange_code_with`]).
@@ -178,7 +180,7 @@ impl OAuthConfig {
     /// Revoke a token (RFC 7009). `Ok(false)` when the network has no revocation endpoint.
     /// Sent by hand: the `oauth2` crate refuses non-HTTPS revocation URLs, which the loopback
     /// sandbox needs; the request is the same form POST either way.
-    pub async fn revoke(&self, http: &reqwest::Client, token: &Sensitive<String>) -> Result<bool> {
+    pub async fn revoke(&self, http: &net::Client, token: &Sensitive<String>) -> Result<bool> {
         let Some(url) = &self.revoke else {
             return Ok(false);
         };
@@ -187,18 +189,18 @@ impl OAuthConfig {
             form.push(("client_secret", secret.expose().as_str()));
         }
         let network = self.network_name;
-        let response = http
+        let request = http
             .post(url.clone())
             .form(&form)
-            .send()
-            .await
-            .map_err(|e| Error::Network { network, detail: crate::networks::google::describe_transport(&e) })?;
+            .build()
+            .map_err(|e| Error::Internal(format!("revocation request: {}", net::describe_transport(&e))))?;
+        let response = http.execute(network, request).await?;
         let status = response.status();
         if status.is_success() {
             return Ok(true);
         }
         // The body only names the error; a huge or unreadable one is not worth more than the status.
-        let body = read_limited(response, MAX_TOKEN_RESPONSE_BYTES).await.unwrap_or_default();
+        let body = net::read_limited(response, MAX_TOKEN_RESPONSE_BYTES).await.unwrap_or_default();
         let detail = serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
             .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(|e| bounded_text(e, MAX_DETAIL_CHARS)))
@@ -293,16 +295,6 @@ fn expiry(response: &TokenAnswer) -> Option<chrono::DateTime<Utc>> {
     Utc::now().checked_add_signed(chrono::Duration::from_std(lifetime).ok()?)
 }
 
-/// Text from the other side, fit to show a user: no control characters, at most `max` chars.
-pub(crate) fn bounded_text(text: &str, max: usize) -> String {
-    let mut kept = text.chars().filter(|c| !c.is_control());
-    let mut out: String = kept.by_ref().take(max).collect();
-    if kept.next().is_some() {
-        out.push('…');
-    }
-    out
-}
-
 fn transport_detail<E: std::error::Error + 'static>(
     e: &RequestTokenError<TransportError<E>, BasicErrorResponse>,
     status: Option<u16>,
@@ -356,13 +348,6 @@ type HeraldClient = oauth2::Client<
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bounded_text_drops_control_characters_and_cuts() {
-        assert_eq!(bounded_text("a\nb\u{7}c", 10), "abc");
-        assert_eq!(bounded_text("abcdef", 3), "abc…");
-        assert_eq!(bounded_text("abc", 3), "abc");
-    }
 
     #[test]
     fn tokens_are_bounded_and_visible_ascii() {

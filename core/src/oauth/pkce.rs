@@ -62,6 +62,7 @@ mod pkce_tests {
                 scopes: vec!["a".into()],
                 extra_authorize_params: vec![],
                 issuer: None,
+                issuer_required: false,
                 pkce: style,
             };
             let Ok(auth) = config.authorize("http://127.0.0.1:1/callback") else { panic!("authorize") };

@@ -11,6 +11,8 @@ use oauth2::basic::BasicTokenType;
 use oauth2::{AccessToken, HttpClientError, RefreshToken, Scope, TokenResponse};
 use serde::{Deserialize, Serialize};
 
+use crate::net;
+
 use super::{http, AsyncHttpClient, HttpRequest, HttpResponse, MAX_EXPIRES_IN_SECS, MAX_TOKEN_RESPONSE_BYTES};
 
 /// A token endpoint's successful answer (RFC 6749 §5.1). Like `oauth2`'s standard response,
@@ -135,42 +137,40 @@ where
     }
 }
 
-/// The production HTTP client for token requests: `reqwest`, reading at most one byte more
+/// The production HTTP client for token requests: Herald's [`net::Client`], refusing a URL that
+/// breaks [`net::check_endpoint`] before anything is sent, and reading at most one byte more
 /// than [`MAX_TOKEN_RESPONSE_BYTES`] (enough for [`Capped`] to refuse the answer) so a hostile
 /// endpoint cannot make Herald buffer an endless body.
-pub(super) struct LimitedReqwest<'a>(pub(super) &'a reqwest::Client);
+pub(super) struct LimitedReqwest<'a> {
+    client: &'a net::Client,
+    network: &'static str,
+}
+
+impl<'a> LimitedReqwest<'a> {
+    pub(super) fn new(client: &'a net::Client, network: &'static str) -> Self {
+        Self { client, network }
+    }
+}
 
 impl<'x> AsyncHttpClient<'x> for LimitedReqwest<'_> {
     type Error = HttpClientError<reqwest::Error>;
     type Future = Pin<Box<dyn Future<Output = std::result::Result<HttpResponse, Self::Error>> + Send + 'x>>;
 
     fn call(&'x self, request: HttpRequest) -> Self::Future {
-        let client: &'x reqwest::Client = self.0;
+        let client: &'x reqwest::Client = self.client.reqwest();
+        let network = self.network;
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(Box::new)?;
+            net::check_endpoint(network, request.url()).map_err(|e| HttpClientError::Other(e.to_string()))?;
             let response = client.execute(request).await.map_err(Box::new)?;
             let mut builder = http::Response::builder().status(response.status()).version(response.version());
             for (name, value) in response.headers() {
                 builder = builder.header(name, value);
             }
-            let body = read_limited(response, MAX_TOKEN_RESPONSE_BYTES + 1).await.map_err(Box::new)?;
+            let body = net::read_limited(response, MAX_TOKEN_RESPONSE_BYTES + 1).await.map_err(Box::new)?;
             builder.body(body).map_err(HttpClientError::Http)
         })
     }
-}
-
-/// Read at most `limit` bytes of a body (the rest is dropped with the connection).
-pub(super) async fn read_limited(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> std::result::Result<Vec<u8>, reqwest::Error> {
-    let mut body = Vec::new();
-    while body.len() < limit {
-        let Some(chunk) = response.chunk().await? else { break };
-        let room = limit - body.len();
-        body.extend(chunk.iter().take(room));
-    }
-    Ok(body)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub fn oauth_config() -> OAuthConfig {
         scopes: vec!["https://www.googleapis.com/auth/business.manage".into()],
         extra_authorize_params: vec![("access_type", "offline")],
         issuer: Some("https://accounts.google.com".into()),
+        issuer_required: false,
         pkce: herald_core::oauth::PkceStyle::default(),
     }
 }

@@ -86,6 +86,9 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let shared = state::new_shared(config);
+        // Like Google's authorization server, the sandbox names itself in every authorization
+        // response (RFC 9207); its issuer is its own origin. Tests can change or remove it.
+        lock(&shared).issuer = Some(format!("http://{local}"));
         let app = router(shared.clone());
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -113,7 +116,8 @@ impl Sandbox {
         lock(&self.shared).auto_consent = c;
     }
 
-    /// Makes authorization responses carry `iss=<issuer>` (RFC 9207), or stop carrying it.
+    /// Makes authorization responses carry `iss=<issuer>` (RFC 9207; by default the sandbox's
+    /// base URL, which Herald's sandbox endpoints expect), or stop carrying it (`None`).
     pub fn set_issuer(&self, issuer: Option<String>) {
         lock(&self.shared).issuer = issuer;
     }
