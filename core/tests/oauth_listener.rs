@@ -119,42 +119,68 @@ async fn a_wrong_path_gets_404_and_the_right_callback_still_completes() {
     assert!(flow.outcome().await.is_ok());
 }
 
-#[tokio::test]
-async fn a_wrong_state_ends_the_flow_with_state_mismatch() {
-    let flow = start().await;
-    assert_eq!(get(flow.addr, "/callback?code=4%2Fforged&state=not-this-flow").await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+/// Answers that do not carry exactly this flow's `state`: each gets the "not this sign-in" page
+/// (403) and the flow keeps waiting for the browser.
+fn foreign_answers() -> Vec<String> {
+    vec![
+        "/callback?code=4%2Fforged&state=not-this-flow".into(),
+        "/callback?code=4%2Fforged".into(),
+        // What `<img src=http://127.0.0.1:N/callback>` on any web page sends.
+        "/callback".into(),
+        "/callback?".into(),
+        format!("/callback?code=a&state={}", &STATE[..STATE.len() - 1]),
+        format!("/callback?code=a&state={STATE}x"),
+        format!("/callback?code=a&state={}", STATE.to_uppercase()),
+        "/callback?code=a&state=".into(),
+        // A forged refusal must not cancel the sign-in either.
+        "/callback?error=access_denied&state=not-this-flow".into(),
+        "/callback?error=access_denied".into(),
+        // Ambiguous: which state, which code, which issuer?
+        format!("/callback?code=a&state={STATE}&state=attacker"),
+        format!("/callback?code=a&state=attacker&state={STATE}"),
+        format!("/callback?code=a&state={STATE}&state={STATE}"),
+        format!("/callback?code=a&code=b&state={STATE}"),
+        format!("/callback?error=access_denied&error=x&state={STATE}"),
+        format!("/callback?code=a&state={STATE}&iss=https%3A%2F%2Faccounts.google.com&iss=https%3A%2F%2Fevil"),
+    ]
 }
 
 #[tokio::test]
-async fn a_missing_state_ends_the_flow_with_state_mismatch() {
+async fn answers_without_this_flows_exact_state_are_ignored_and_the_flow_goes_on() {
     let flow = start().await;
-    assert_eq!(get(flow.addr, "/callback?code=4%2Fforged").await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    for target in foreign_answers() {
+        assert_eq!(get(flow.addr, &target).await, Some(403), "{target}");
+    }
+    assert!(flow.still_waiting().await, "no foreign answer ends the flow");
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    let callback = flow.outcome().await.unwrap();
+    assert_eq!(callback.code.expose(), "4/0AbCd-good_code");
 }
 
 #[tokio::test]
-async fn a_state_that_only_shares_a_prefix_is_a_mismatch() {
+async fn a_hundred_wrong_states_then_the_right_one_completes() {
     let flow = start().await;
-    let target = format!("/callback?code=a&state={}", &STATE[..STATE.len() - 1]);
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    for i in 0..100 {
+        let target = format!("/callback?code=4%2Fforged-{i}&state=guess-{i}");
+        assert_eq!(get(flow.addr, &target).await, Some(403), "attempt {i}");
+    }
+    assert!(flow.still_waiting().await);
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    assert_eq!(flow.outcome().await.unwrap().code.expose(), "4/0AbCd-good_code");
 }
 
 #[tokio::test]
-async fn a_duplicated_state_is_ambiguous_and_refused() {
+async fn the_page_for_a_foreign_answer_says_it_was_ignored() {
     let flow = start().await;
-    let target = format!("/callback?code=a&state={STATE}&state=attacker");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
-}
-
-#[tokio::test]
-async fn a_duplicated_code_is_ambiguous_and_refused() {
-    let flow = start().await;
-    let target = format!("/callback?code=a&code=b&state={STATE}");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    let mut stream = TcpStream::connect(flow.addr).await.unwrap();
+    stream.write_all(b"GET /callback HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{answer}");
+    assert!(answer.contains("Content-Security-Policy: default-src 'none'"), "{answer}");
+    assert!(answer.contains("was ignored"), "{answer}");
+    assert!(flow.still_waiting().await);
 }
 
 #[tokio::test]
@@ -329,9 +355,9 @@ async fn an_issuer_mismatch_is_rejected_when_the_network_sends_one() {
     // The right issuer, or none (Google does not always send `iss`), passes.
     assert!(config.check_issuer(Some("https://accounts.google.com")).is_ok());
     assert!(config.check_issuer(None).is_ok());
-    // Two issuers cannot be checked: ambiguous, refused.
+    // Two issuers cannot be checked: ambiguous, ignored (the flow goes on).
     let flow = start().await;
     let target = format!("/callback?code=a&state={STATE}&iss=https%3A%2F%2Faccounts.google.com&iss=https%3A%2F%2Fevil");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    assert_eq!(get(flow.addr, &target).await, Some(403));
+    assert!(flow.still_waiting().await);
 }

@@ -2,9 +2,14 @@
 //!
 //! Binds `127.0.0.1` (never a wildcard address) on an ephemeral port and waits for exactly one
 //! answer to one flow on `GET /callback`: it checks `state` in constant time, shows the user a
-//! small "you can close this tab" page and closes. Anything else on the port (a favicon request,
-//! a wrong path or method, a malformed or oversized request) gets an error status and does not
-//! end the flow.
+//! small "you can close this tab" page and closes.
+//!
+//! Anything on the machine can reach the port, and any web page can make the browser request
+//! it (`<img src="http://127.0.0.1:N/callback">`), so only an answer carrying this flow's exact
+//! `state`, once, may end the flow. Everything else (a favicon request, a wrong path or method,
+//! a malformed or oversized request, a wrong, missing or repeated `state`, any other repeated
+//! parameter) gets an error page and the flow keeps waiting for the real browser until its
+//! timeout or cancel.
 //!
 //! How a request is read is split from what it means: [`interpret_request`] is a pure function
 //! of the request head's bytes, called by [`CallbackListener::receive`] and, with arbitrary
@@ -56,10 +61,12 @@ pub struct Callback {
 /// What one request head means to the flow.
 #[derive(Debug)]
 pub enum Interpretation {
-    /// Not an answer to the sign-in (a favicon, a wrong path or method, a malformed or oversized
-    /// request): answer with this HTTP status and keep waiting.
+    /// Not this flow's answer: answer with this HTTP status and keep waiting. 403 for a
+    /// callback without this flow's exact `state` or with a repeated parameter; 400, 404, 405,
+    /// 414 or 431 for a malformed request, a wrong path or method, or an oversized one.
     Ignore(u16),
-    /// The answer to the sign-in: the flow ends with this outcome.
+    /// The answer to the sign-in (it carries this flow's `state`, once): the flow ends with this
+    /// outcome.
     Callback(Result<Callback>),
 }
 
@@ -81,8 +88,9 @@ impl CallbackListener {
         self.listener.local_addr().map_err(|e| Error::Internal(format!("sign-in listener address: {e}")))
     }
 
-    /// Serve until the answer for `expected_state` arrives (or a fatal answer does). Returning,
-    /// or dropping the future (cancel, timeout), closes the port and every open connection.
+    /// Serve until the answer for `expected_state` arrives: a request carrying exactly that
+    /// `state`, with a code or an error. Returning, or dropping the future (cancel, timeout),
+    /// closes the port and every open connection.
     pub async fn receive(self, expected_state: &str) -> Result<Callback> {
         let expected: Arc<str> = Arc::from(expected_state);
         let decided = Arc::new(AtomicBool::new(false));
@@ -203,16 +211,25 @@ pub fn interpret_request(head: &[u8], expected_state: &str) -> Interpretation {
     if query.len() > MAX_QUERY_BYTES {
         return Interpretation::Ignore(414);
     }
-    Interpretation::Callback(interpret_query(query, expected_state))
+    interpret_query(query, expected_state)
 }
 
-fn interpret_query(query: &str, expected_state: &str) -> Result<Callback> {
-    let params = CallbackParams::parse(query)?;
+/// The callback's meaning once the path is right. Without this flow's exact `state` (or with a
+/// repeated parameter) the request is not this flow's answer, whoever sent it: ignored (403).
+fn interpret_query(query: &str, expected_state: &str) -> Interpretation {
+    let Some(params) = CallbackParams::parse(query) else {
+        return Interpretation::Ignore(403);
+    };
     let state_ok = !expected_state.is_empty()
         && params.state.as_deref().is_some_and(|got| bool::from(got.as_bytes().ct_eq(expected_state.as_bytes())));
     if !state_ok {
-        return Err(Error::StateMismatch);
+        return Interpretation::Ignore(403);
     }
+    Interpretation::Callback(answer(params))
+}
+
+/// What this flow's answer says: a code, or why there is none.
+fn answer(params: CallbackParams) -> Result<Callback> {
     if let Some(error) = params.error {
         let error = bounded_text(&error, MAX_ERROR_CHARS);
         let reason = match params.error_description {
@@ -248,9 +265,9 @@ struct CallbackParams {
 }
 
 impl CallbackParams {
-    /// The parameters Herald reads; a repeated one makes the answer ambiguous (which `state`,
-    /// which `code`?), so it is refused as not belonging to this flow.
-    fn parse(query: &str) -> Result<Self> {
+    /// The parameters Herald reads; `None` when one is repeated, which makes the answer
+    /// ambiguous (which `state`, which `code`?): no such request is taken as this flow's answer.
+    fn parse(query: &str) -> Option<Self> {
         let mut params = Self::default();
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let slot = match key.as_ref() {
@@ -262,11 +279,11 @@ impl CallbackParams {
                 _ => continue,
             };
             if slot.is_some() {
-                return Err(Error::StateMismatch);
+                return None;
             }
             *slot = Some(value.into_owned());
         }
-        Ok(params)
+        Some(params)
     }
 }
 
@@ -278,11 +295,6 @@ async fn respond_outcome(stream: &mut TcpStream, outcome: &Result<Callback>) {
             200,
             "Sign-in cancelled",
             "You declined access, so nothing was connected. You can close this tab and return to Herald.",
-        ),
-        Err(Error::StateMismatch) => (
-            400,
-            "Sign-in refused",
-            "This answer does not belong to the sign-in Herald started, so it was ignored. Nothing was connected. You can close this tab.",
         ),
         Err(_) => (
             400,
@@ -296,6 +308,10 @@ async fn respond_outcome(stream: &mut TcpStream, outcome: &Result<Callback>) {
 /// Answer a request that is not the sign-in's.
 async fn respond(stream: &mut TcpStream, status: u16) {
     let (title, message) = match status {
+        403 => (
+            "Not this sign-in's answer",
+            "This answer does not belong to the sign-in Herald is waiting for, so it was ignored. Nothing was connected. You can close this tab.",
+        ),
         404 => ("Not found", "This address only accepts Herald's sign-in."),
         405 => ("Method not allowed", "This address only accepts Herald's sign-in."),
         408 => ("Request timeout", "The request took too long."),
@@ -311,6 +327,7 @@ async fn respond(stream: &mut TcpStream, status: u16) {
 async fn write_page(stream: &mut TcpStream, status: u16, title: &str, message: &str) {
     let reason = match status {
         200 => "OK",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
@@ -391,11 +408,37 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_parameter_is_ambiguous_and_refused() {
-        for query in ["code=a&state=s-123&state=s-123", "code=a&code=b&state=s-123", "code=a&state=s-123&iss=x&iss=y"] {
-            let err = outcome(&get(&format!("/callback?{query}"))).unwrap_err();
-            assert!(matches!(err, Error::StateMismatch), "{query}: {err:?}");
+    fn a_repeated_parameter_is_ambiguous_and_ignored() {
+        for query in [
+            "code=a&state=s-123&state=s-123",
+            "code=a&state=other&state=s-123",
+            "code=a&code=b&state=s-123",
+            "code=a&state=s-123&iss=x&iss=y",
+            "error=access_denied&error=x&state=s-123",
+        ] {
+            assert_eq!(ignored(&get(&format!("/callback?{query}"))), 403, "{query}");
         }
+    }
+
+    #[test]
+    fn a_callback_without_this_flows_exact_state_is_ignored() {
+        for target in [
+            "/callback",
+            "/callback?",
+            "/callback?code=a",
+            "/callback?code=a&state=",
+            "/callback?code=a&state=s-12",
+            "/callback?code=a&state=s-1234",
+            "/callback?code=a&state=S-123",
+            "/callback?code=a&State=s-123",
+            "/callback?code=a&state=s-123%00",
+            "/callback?error=access_denied",
+            "/callback?error=access_denied&state=other",
+        ] {
+            assert_eq!(ignored(&get(target)), 403, "{target}");
+        }
+        // The same state percent-encoded is the same state.
+        assert!(outcome(&get("/callback?code=a&state=s%2D123")).is_ok());
     }
 
     #[test]
@@ -423,10 +466,9 @@ mod tests {
 
     #[test]
     fn an_empty_expected_state_matches_nothing() {
-        let err = match interpret_request(&get("/callback?code=a&state="), "") {
-            Interpretation::Callback(outcome) => outcome.unwrap_err(),
-            Interpretation::Ignore(status) => panic!("ignored with {status}"),
-        };
-        assert!(matches!(err, Error::StateMismatch));
+        match interpret_request(&get("/callback?code=a&state="), "") {
+            Interpretation::Ignore(status) => assert_eq!(status, 403),
+            Interpretation::Callback(outcome) => panic!("taken as the answer: {outcome:?}"),
+        }
     }
 }
