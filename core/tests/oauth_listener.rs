@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::oauth::oauth_config;
 use herald_core::api::ErrorCode;
-use herald_core::oauth::listener::{CallbackListener, MAX_CODE_BYTES, MAX_QUERY_BYTES};
+use herald_core::oauth::listener::{CallbackListener, MAX_CODE_BYTES, MAX_CONNECTIONS, MAX_QUERY_BYTES};
 use herald_core::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -308,6 +308,57 @@ async fn stalled_connections_do_not_hold_up_the_browser() {
     let mut buf = [0u8; 64];
     let read = tokio::time::timeout(Duration::from_secs(2), silent.read(&mut buf)).await.expect("closed promptly");
     assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+}
+
+#[tokio::test]
+async fn more_idle_sockets_than_slots_cannot_starve_the_browser() {
+    let flow = start().await;
+    // Three times as many connections as the listener serves at once, all held open: silent
+    // ones, and ones that started a request head and never finished it.
+    let mut idle = Vec::new();
+    for i in 0..3 * MAX_CONNECTIONS {
+        let mut stream = TcpStream::connect(flow.addr).await.unwrap();
+        if i % 2 == 1 {
+            stream.write_all(format!("GET /callback?code=slow&state={STATE}").as_bytes()).await.unwrap();
+        }
+        idle.push(stream);
+    }
+    // Give the listener time to accept them all, so the browser comes last.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200), "the browser's request is answered");
+    assert_eq!(flow.outcome().await.unwrap().code.expose(), "4/0AbCd-good_code");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    drop(idle);
+}
+
+#[tokio::test]
+async fn slots_are_recycled_while_idle_sockets_keep_coming() {
+    let flow = start().await;
+    // An attacker that keeps the slots full: a new idle socket for each one dropped. Between
+    // rounds the browser's requests (a favicon, then the callback) still get through.
+    let mut idle = Vec::new();
+    for round in 0..3 {
+        for _ in 0..MAX_CONNECTIONS {
+            idle.push(TcpStream::connect(flow.addr).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if round < 2 {
+            assert_eq!(get(flow.addr, "/favicon.ico").await, Some(404), "round {round}");
+        }
+    }
+    // The listener holds at most MAX_CONNECTIONS of them open; the others were closed.
+    let mut closed = 0;
+    for stream in &mut idle {
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_millis(20), stream.read(&mut buf)).await;
+        if matches!(read, Ok(Ok(0) | Err(_))) {
+            closed += 1;
+        }
+    }
+    assert!(closed >= idle.len() - MAX_CONNECTIONS, "{closed} of {} closed", idle.len());
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    assert!(flow.outcome().await.is_ok());
 }
 
 #[tokio::test]

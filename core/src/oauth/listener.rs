@@ -14,17 +14,20 @@
 //! How a request is read is split from what it means: [`interpret_request`] is a pure function
 //! of the request head's bytes, called by [`CallbackListener::receive`] and, with arbitrary
 //! bytes, by the tests and the fuzz target (`core/fuzz`). Each connection is served in its own
-//! task, so a client that never finishes its request cannot hold up the browser's; the first
-//! answer for the flow wins and closes the listener.
+//! task with its own deadlines, so a client that never finishes its request cannot hold up the
+//! browser's. At most [`MAX_CONNECTIONS`] are served at once; when all are taken, the oldest
+//! one that is not carrying the flow's answer is dropped to make room, so idle sockets cannot
+//! starve the browser either. The first answer for the flow wins and closes the listener.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::{bounded_text, is_vschar};
 use crate::error::{Error, Result};
@@ -37,12 +40,13 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// The longest authorization code accepted (decoded).
 pub const MAX_CODE_BYTES: usize = 2 * 1024;
-/// How long one connection may take to send its request head.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection may take to send its request head (a browser sends it at once).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long writing the answer to one connection may take.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once; more are closed unanswered until some finish.
-const MAX_CONNECTIONS: usize = 32;
+const WRITE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Connections served at once. A new one beyond this takes the place of the oldest one that is
+/// not carrying the flow's answer.
+pub const MAX_CONNECTIONS: usize = 32;
 /// How much of a network's `error` / `error_description` reaches the user.
 const MAX_ERROR_CHARS: usize = 200;
 
@@ -70,6 +74,19 @@ pub enum Interpretation {
     Callback(Result<Callback>),
 }
 
+/// Where a served connection is; decides whether it may be dropped to make room.
+const OPEN: u8 = 0;
+/// It carries the flow's answer: never dropped.
+const ANSWERING: u8 = 1;
+/// Dropped to make room; it must not deliver anything any more.
+const EVICTED: u8 = 2;
+
+/// One connection being served, in accept order.
+struct Slot {
+    task: AbortHandle,
+    phase: Arc<AtomicU8>,
+}
+
 impl CallbackListener {
     pub async fn bind() -> Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0))
@@ -95,14 +112,25 @@ impl CallbackListener {
         let expected: Arc<str> = Arc::from(expected_state);
         let decided = Arc::new(AtomicBool::new(false));
         let mut connections: JoinSet<Option<Result<Callback>>> = JoinSet::new();
+        let mut slots: VecDeque<Slot> = VecDeque::with_capacity(MAX_CONNECTIONS + 1);
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) if connections.len() < MAX_CONNECTIONS => {
-                        connections.spawn(serve(stream, Arc::clone(&expected), Arc::clone(&decided)));
+                    Ok((stream, _)) => {
+                        slots.retain(|slot| !slot.task.is_finished());
+                        // All taken only by connections carrying this flow's answer (which needs
+                        // the state): close this one unanswered.
+                        if slots.len() < MAX_CONNECTIONS || evict_oldest(&mut slots) {
+                            let phase = Arc::new(AtomicU8::new(OPEN));
+                            let task = connections.spawn(serve(
+                                stream,
+                                Arc::clone(&expected),
+                                Arc::clone(&decided),
+                                Arc::clone(&phase),
+                            ));
+                            slots.push_back(Slot { task, phase });
+                        }
                     }
-                    // Too many at once: close this one unanswered.
-                    Ok(_) => {}
                     // Out of file descriptors and the like: do not spin.
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                 },
@@ -116,8 +144,28 @@ impl CallbackListener {
     }
 }
 
+/// Drop the oldest connection that is not carrying the flow's answer; `false` when there is none.
+fn evict_oldest(slots: &mut VecDeque<Slot>) -> bool {
+    // The exchange settles a race with `serve` marking the same connection as the answer.
+    let Some(index) = slots
+        .iter()
+        .position(|slot| slot.phase.compare_exchange(OPEN, EVICTED, Ordering::SeqCst, Ordering::SeqCst).is_ok())
+    else {
+        return false;
+    };
+    if let Some(slot) = slots.remove(index) {
+        slot.task.abort();
+    }
+    true
+}
+
 /// Serve one connection; `Some` when it carried the answer that ends the flow.
-async fn serve(mut stream: TcpStream, expected_state: Arc<str>, decided: Arc<AtomicBool>) -> Option<Result<Callback>> {
+async fn serve(
+    mut stream: TcpStream,
+    expected_state: Arc<str>,
+    decided: Arc<AtomicBool>,
+    phase: Arc<AtomicU8>,
+) -> Option<Result<Callback>> {
     let Ok(head) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         respond(&mut stream, 408).await;
         return None;
@@ -135,6 +183,11 @@ async fn serve(mut stream: TcpStream, expected_state: Arc<str>, decided: Arc<Ato
             None
         }
         Interpretation::Callback(outcome) => {
+            // From here on this connection is not dropped to make room; if it already was, it
+            // is being aborted and delivers nothing.
+            if phase.compare_exchange(OPEN, ANSWERING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                return None;
+            }
             // Exactly one answer ends the flow; a racing second one is refused.
             if decided.swap(true, Ordering::SeqCst) {
                 respond(&mut stream, 409).await;
