@@ -62,18 +62,20 @@ async fn the_user_picks_which_locations_to_connect() {
 }
 
 #[tokio::test]
-async fn an_answer_with_the_wrong_state_is_rejected_and_nothing_is_exchanged() {
+async fn an_answer_with_the_wrong_state_is_ignored_and_never_exchanged() {
     let w = world().await;
     let flow = w.herald.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
     let callback = redirect_uri_of(&flow.authorize_url);
 
     let forged = browser_visits(&format!("{callback}?code=4/forged&state=not-the-flow-state")).await;
-    assert_eq!(forged.status().as_u16(), 400);
-
-    let err = w.herald.connect_wait(&flow.flow_id).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::StateMismatch, "{err}");
+    assert_eq!(forged.status().as_u16(), 403);
     assert_eq!(w.sandbox.hits(Endpoint::GoogleToken), 0, "a forged code is never exchanged");
-    assert!(w.herald.accounts().await.unwrap().is_empty());
+
+    // The flow is still waiting for the real browser.
+    w.sandbox.set_auto_consent(Some(AutoConsent::Approve { locations: None }));
+    browser_visits(&flow.authorize_url).await;
+    assert_eq!(w.herald.connect_wait(&flow.flow_id).await.unwrap().len(), 2);
+    assert_eq!(w.sandbox.hits(Endpoint::GoogleToken), 1);
 }
 
 #[tokio::test]

@@ -81,3 +81,73 @@ async fn hostile_ids_and_values_get_typed_errors_and_change_nothing() {
     assert_eq!(h.accounts().await.unwrap(), before, "nothing changed");
     assert_eq!(h.locale().await.unwrap(), None);
 }
+
+/// Where a flow's loopback listener is, from the redirect URI in its authorize URL.
+fn listener_addr(authorize_url: &str) -> std::net::SocketAddr {
+    let redirect = url::Url::parse(&redirect_uri_of(authorize_url)).unwrap();
+    assert_eq!(redirect.host_str(), Some("127.0.0.1"));
+    std::net::SocketAddr::from(([127, 0, 0, 1], redirect.port().unwrap()))
+}
+
+#[tokio::test]
+async fn forged_and_stray_answers_cannot_end_a_sign_in() {
+    let w = world().await;
+    w.sandbox.set_auto_consent(Some(herald_sandbox::AutoConsent::Approve { locations: None }));
+    let flow = w.herald.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
+    let callback = redirect_uri_of(&flow.authorize_url);
+
+    // Any local process can guess the port and send answers with made-up states.
+    for i in 0..100 {
+        let forged = browser_visits(&format!("{callback}?code=4/forged-{i}&state=guess-{i}")).await;
+        assert_eq!(forged.status().as_u16(), 403, "forged answer {i}");
+    }
+    // Any web page can make the browser load `<img src=http://127.0.0.1:N/callback>`.
+    assert_eq!(browser_visits(&callback).await.status().as_u16(), 403);
+    // A forged refusal and an ambiguous answer are ignored too.
+    assert_eq!(browser_visits(&format!("{callback}?error=access_denied&state=guess")).await.status().as_u16(), 403);
+    assert_eq!(browser_visits(&format!("{callback}?code=a&state=x&state=y")).await.status().as_u16(), 403);
+
+    // The real browser still completes the sign-in.
+    let page = browser_visits(&flow.authorize_url).await;
+    assert_eq!(page.status().as_u16(), 200);
+    let candidates = w.herald.connect_wait(&flow.flow_id).await.expect("the sign-in survived");
+    let ids: Vec<String> = candidates.iter().map(|c| c.external_id.clone()).collect();
+    let connected = w.herald.connect_finish(&flow.flow_id, &ids).await.unwrap();
+    assert_eq!(connected.len(), 2);
+    assert!(connected.iter().all(|a| a.status == herald_core::api::AccountStatus::Connected));
+    assert_eq!(w.sandbox.hits(herald_sandbox::Endpoint::GoogleToken), 1, "only the real code was exchanged");
+}
+
+#[tokio::test]
+async fn idle_sockets_cannot_starve_a_sign_in() {
+    use herald_core::oauth::listener::MAX_CONNECTIONS;
+    use tokio::io::AsyncWriteExt;
+
+    let w = world().await;
+    w.sandbox.set_auto_consent(Some(herald_sandbox::AutoConsent::Approve { locations: None }));
+    let flow = w.herald.connect_begin(NetworkId::GoogleBusiness, None).await.unwrap();
+    let addr = listener_addr(&flow.authorize_url);
+
+    // Three times as many connections as the listener serves at once, held open: silent ones
+    // and ones stuck halfway through a request head.
+    let mut idle = Vec::new();
+    for i in 0..3 * MAX_CONNECTIONS {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 0 {
+            stream.write_all(b"GET /callback?state=").await.unwrap();
+        }
+        idle.push(stream);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let started = std::time::Instant::now();
+    let page = tokio::time::timeout(std::time::Duration::from_secs(5), browser_visits(&flow.authorize_url))
+        .await
+        .expect("the browser's request is answered promptly");
+    assert_eq!(page.status().as_u16(), 200);
+    let candidates = w.herald.connect_wait(&flow.flow_id).await.expect("the sign-in survived");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "took {:?}", started.elapsed());
+    let ids: Vec<String> = candidates.iter().map(|c| c.external_id.clone()).collect();
+    assert_eq!(w.herald.connect_finish(&flow.flow_id, &ids).await.unwrap().len(), 2);
+    drop(idle);
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::oauth::oauth_config;
 use herald_core::api::ErrorCode;
-use herald_core::oauth::listener::{CallbackListener, MAX_CODE_BYTES, MAX_QUERY_BYTES};
+use herald_core::oauth::listener::{CallbackListener, MAX_CODE_BYTES, MAX_CONNECTIONS, MAX_QUERY_BYTES};
 use herald_core::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -119,42 +119,68 @@ async fn a_wrong_path_gets_404_and_the_right_callback_still_completes() {
     assert!(flow.outcome().await.is_ok());
 }
 
-#[tokio::test]
-async fn a_wrong_state_ends_the_flow_with_state_mismatch() {
-    let flow = start().await;
-    assert_eq!(get(flow.addr, "/callback?code=4%2Fforged&state=not-this-flow").await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+/// Answers that do not carry exactly this flow's `state`: each gets the "not this sign-in" page
+/// (403) and the flow keeps waiting for the browser.
+fn foreign_answers() -> Vec<String> {
+    vec![
+        "/callback?code=4%2Fforged&state=not-this-flow".into(),
+        "/callback?code=4%2Fforged".into(),
+        // What `<img src=http://127.0.0.1:N/callback>` on any web page sends.
+        "/callback".into(),
+        "/callback?".into(),
+        format!("/callback?code=a&state={}", &STATE[..STATE.len() - 1]),
+        format!("/callback?code=a&state={STATE}x"),
+        format!("/callback?code=a&state={}", STATE.to_uppercase()),
+        "/callback?code=a&state=".into(),
+        // A forged refusal must not cancel the sign-in either.
+        "/callback?error=access_denied&state=not-this-flow".into(),
+        "/callback?error=access_denied".into(),
+        // Ambiguous: which state, which code, which issuer?
+        format!("/callback?code=a&state={STATE}&state=attacker"),
+        format!("/callback?code=a&state=attacker&state={STATE}"),
+        format!("/callback?code=a&state={STATE}&state={STATE}"),
+        format!("/callback?code=a&code=b&state={STATE}"),
+        format!("/callback?error=access_denied&error=x&state={STATE}"),
+        format!("/callback?code=a&state={STATE}&iss=https%3A%2F%2Faccounts.google.com&iss=https%3A%2F%2Fevil"),
+    ]
 }
 
 #[tokio::test]
-async fn a_missing_state_ends_the_flow_with_state_mismatch() {
+async fn answers_without_this_flows_exact_state_are_ignored_and_the_flow_goes_on() {
     let flow = start().await;
-    assert_eq!(get(flow.addr, "/callback?code=4%2Fforged").await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    for target in foreign_answers() {
+        assert_eq!(get(flow.addr, &target).await, Some(403), "{target}");
+    }
+    assert!(flow.still_waiting().await, "no foreign answer ends the flow");
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    let callback = flow.outcome().await.unwrap();
+    assert_eq!(callback.code.expose(), "4/0AbCd-good_code");
 }
 
 #[tokio::test]
-async fn a_state_that_only_shares_a_prefix_is_a_mismatch() {
+async fn a_hundred_wrong_states_then_the_right_one_completes() {
     let flow = start().await;
-    let target = format!("/callback?code=a&state={}", &STATE[..STATE.len() - 1]);
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    for i in 0..100 {
+        let target = format!("/callback?code=4%2Fforged-{i}&state=guess-{i}");
+        assert_eq!(get(flow.addr, &target).await, Some(403), "attempt {i}");
+    }
+    assert!(flow.still_waiting().await);
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    assert_eq!(flow.outcome().await.unwrap().code.expose(), "4/0AbCd-good_code");
 }
 
 #[tokio::test]
-async fn a_duplicated_state_is_ambiguous_and_refused() {
+async fn the_page_for_a_foreign_answer_says_it_was_ignored() {
     let flow = start().await;
-    let target = format!("/callback?code=a&state={STATE}&state=attacker");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
-}
-
-#[tokio::test]
-async fn a_duplicated_code_is_ambiguous_and_refused() {
-    let flow = start().await;
-    let target = format!("/callback?code=a&code=b&state={STATE}");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    let mut stream = TcpStream::connect(flow.addr).await.unwrap();
+    stream.write_all(b"GET /callback HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{answer}");
+    assert!(answer.contains("Content-Security-Policy: default-src 'none'"), "{answer}");
+    assert!(answer.contains("was ignored"), "{answer}");
+    assert!(flow.still_waiting().await);
 }
 
 #[tokio::test]
@@ -285,6 +311,57 @@ async fn stalled_connections_do_not_hold_up_the_browser() {
 }
 
 #[tokio::test]
+async fn more_idle_sockets_than_slots_cannot_starve_the_browser() {
+    let flow = start().await;
+    // Three times as many connections as the listener serves at once, all held open: silent
+    // ones, and ones that started a request head and never finished it.
+    let mut idle = Vec::new();
+    for i in 0..3 * MAX_CONNECTIONS {
+        let mut stream = TcpStream::connect(flow.addr).await.unwrap();
+        if i % 2 == 1 {
+            stream.write_all(format!("GET /callback?code=slow&state={STATE}").as_bytes()).await.unwrap();
+        }
+        idle.push(stream);
+    }
+    // Give the listener time to accept them all, so the browser comes last.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200), "the browser's request is answered");
+    assert_eq!(flow.outcome().await.unwrap().code.expose(), "4/0AbCd-good_code");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    drop(idle);
+}
+
+#[tokio::test]
+async fn slots_are_recycled_while_idle_sockets_keep_coming() {
+    let flow = start().await;
+    // An attacker that keeps the slots full: a new idle socket for each one dropped. Between
+    // rounds the browser's requests (a favicon, then the callback) still get through.
+    let mut idle = Vec::new();
+    for round in 0..3 {
+        for _ in 0..MAX_CONNECTIONS {
+            idle.push(TcpStream::connect(flow.addr).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if round < 2 {
+            assert_eq!(get(flow.addr, "/favicon.ico").await, Some(404), "round {round}");
+        }
+    }
+    // The listener holds at most MAX_CONNECTIONS of them open; the others were closed.
+    let mut closed = 0;
+    for stream in &mut idle {
+        let mut buf = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_millis(20), stream.read(&mut buf)).await;
+        if matches!(read, Ok(Ok(0) | Err(_))) {
+            closed += 1;
+        }
+    }
+    assert!(closed >= idle.len() - MAX_CONNECTIONS, "{closed} of {} closed", idle.len());
+    assert_eq!(get(flow.addr, &good_callback()).await, Some(200));
+    assert!(flow.outcome().await.is_ok());
+}
+
+#[tokio::test]
 async fn two_answers_at_once_end_the_flow_once() {
     let flow = start().await;
     let request = format!("GET {} HTTP/1.1\r\n\r\n", good_callback());
@@ -329,9 +406,9 @@ async fn an_issuer_mismatch_is_rejected_when_the_network_sends_one() {
     // The right issuer, or none (Google does not always send `iss`), passes.
     assert!(config.check_issuer(Some("https://accounts.google.com")).is_ok());
     assert!(config.check_issuer(None).is_ok());
-    // Two issuers cannot be checked: ambiguous, refused.
+    // Two issuers cannot be checked: ambiguous, ignored (the flow goes on).
     let flow = start().await;
     let target = format!("/callback?code=a&state={STATE}&iss=https%3A%2F%2Faccounts.google.com&iss=https%3A%2F%2Fevil");
-    assert_eq!(get(flow.addr, &target).await, Some(400));
-    assert_eq!(error_code(flow.outcome().await), ErrorCode::StateMismatch);
+    assert_eq!(get(flow.addr, &target).await, Some(403));
+    assert!(flow.still_waiting().await);
 }

@@ -2,24 +2,32 @@
 //!
 //! Binds `127.0.0.1` (never a wildcard address) on an ephemeral port and waits for exactly one
 //! answer to one flow on `GET /callback`: it checks `state` in constant time, shows the user a
-//! small "you can close this tab" page and closes. Anything else on the port (a favicon request,
-//! a wrong path or method, a malformed or oversized request) gets an error status and does not
-//! end the flow.
+//! small "you can close this tab" page and closes.
+//!
+//! Anything on the machine can reach the port, and any web page can make the browser request
+//! it (`<img src="http://127.0.0.1:N/callback">`), so only an answer carrying this flow's exact
+//! `state`, once, may end the flow. Everything else (a favicon request, a wrong path or method,
+//! a malformed or oversized request, a wrong, missing or repeated `state`, any other repeated
+//! parameter) gets an error page and the flow keeps waiting for the real browser until its
+//! timeout or cancel.
 //!
 //! How a request is read is split from what it means: [`interpret_request`] is a pure function
 //! of the request head's bytes, called by [`CallbackListener::receive`] and, with arbitrary
 //! bytes, by the tests and the fuzz target (`core/fuzz`). Each connection is served in its own
-//! task, so a client that never finishes its request cannot hold up the browser's; the first
-//! answer for the flow wins and closes the listener.
+//! task with its own deadlines, so a client that never finishes its request cannot hold up the
+//! browser's. At most [`MAX_CONNECTIONS`] are served at once; when all are taken, the oldest
+//! one that is not carrying the flow's answer is dropped to make room, so idle sockets cannot
+//! starve the browser either. The first answer for the flow wins and closes the listener.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 
 use super::{bounded_text, is_vschar};
 use crate::error::{Error, Result};
@@ -32,12 +40,13 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024;
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// The longest authorization code accepted (decoded).
 pub const MAX_CODE_BYTES: usize = 2 * 1024;
-/// How long one connection may take to send its request head.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection may take to send its request head (a browser sends it at once).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long writing the answer to one connection may take.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once; more are closed unanswered until some finish.
-const MAX_CONNECTIONS: usize = 32;
+const WRITE_TIMEOUT: Duration = Duration::from_secs(3);
+/// Connections served at once. A new one beyond this takes the place of the oldest one that is
+/// not carrying the flow's answer.
+pub const MAX_CONNECTIONS: usize = 32;
 /// How much of a network's `error` / `error_description` reaches the user.
 const MAX_ERROR_CHARS: usize = 200;
 
@@ -56,11 +65,26 @@ pub struct Callback {
 /// What one request head means to the flow.
 #[derive(Debug)]
 pub enum Interpretation {
-    /// Not an answer to the sign-in (a favicon, a wrong path or method, a malformed or oversized
-    /// request): answer with this HTTP status and keep waiting.
+    /// Not this flow's answer: answer with this HTTP status and keep waiting. 403 for a
+    /// callback without this flow's exact `state` or with a repeated parameter; 400, 404, 405,
+    /// 414 or 431 for a malformed request, a wrong path or method, or an oversized one.
     Ignore(u16),
-    /// The answer to the sign-in: the flow ends with this outcome.
+    /// The answer to the sign-in (it carries this flow's `state`, once): the flow ends with this
+    /// outcome.
     Callback(Result<Callback>),
+}
+
+/// Where a served connection is; decides whether it may be dropped to make room.
+const OPEN: u8 = 0;
+/// It carries the flow's answer: never dropped.
+const ANSWERING: u8 = 1;
+/// Dropped to make room; it must not deliver anything any more.
+const EVICTED: u8 = 2;
+
+/// One connection being served, in accept order.
+struct Slot {
+    task: AbortHandle,
+    phase: Arc<AtomicU8>,
 }
 
 impl CallbackListener {
@@ -81,20 +105,32 @@ impl CallbackListener {
         self.listener.local_addr().map_err(|e| Error::Internal(format!("sign-in listener address: {e}")))
     }
 
-    /// Serve until the answer for `expected_state` arrives (or a fatal answer does). Returning,
-    /// or dropping the future (cancel, timeout), closes the port and every open connection.
+    /// Serve until the answer for `expected_state` arrives: a request carrying exactly that
+    /// `state`, with a code or an error. Returning, or dropping the future (cancel, timeout),
+    /// closes the port and every open connection.
     pub async fn receive(self, expected_state: &str) -> Result<Callback> {
         let expected: Arc<str> = Arc::from(expected_state);
         let decided = Arc::new(AtomicBool::new(false));
         let mut connections: JoinSet<Option<Result<Callback>>> = JoinSet::new();
+        let mut slots: VecDeque<Slot> = VecDeque::with_capacity(MAX_CONNECTIONS + 1);
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => match accepted {
-                    Ok((stream, _)) if connections.len() < MAX_CONNECTIONS => {
-                        connections.spawn(serve(stream, Arc::clone(&expected), Arc::clone(&decided)));
+                    Ok((stream, _)) => {
+                        slots.retain(|slot| !slot.task.is_finished());
+                        // All taken only by connections carrying this flow's answer (which needs
+                        // the state): close this one unanswered.
+                        if slots.len() < MAX_CONNECTIONS || evict_oldest(&mut slots) {
+                            let phase = Arc::new(AtomicU8::new(OPEN));
+                            let task = connections.spawn(serve(
+                                stream,
+                                Arc::clone(&expected),
+                                Arc::clone(&decided),
+                                Arc::clone(&phase),
+                            ));
+                            slots.push_back(Slot { task, phase });
+                        }
                     }
-                    // Too many at once: close this one unanswered.
-                    Ok(_) => {}
                     // Out of file descriptors and the like: do not spin.
                     Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
                 },
@@ -108,8 +144,28 @@ impl CallbackListener {
     }
 }
 
+/// Drop the oldest connection that is not carrying the flow's answer; `false` when there is none.
+fn evict_oldest(slots: &mut VecDeque<Slot>) -> bool {
+    // The exchange settles a race with `serve` marking the same connection as the answer.
+    let Some(index) = slots
+        .iter()
+        .position(|slot| slot.phase.compare_exchange(OPEN, EVICTED, Ordering::SeqCst, Ordering::SeqCst).is_ok())
+    else {
+        return false;
+    };
+    if let Some(slot) = slots.remove(index) {
+        slot.task.abort();
+    }
+    true
+}
+
 /// Serve one connection; `Some` when it carried the answer that ends the flow.
-async fn serve(mut stream: TcpStream, expected_state: Arc<str>, decided: Arc<AtomicBool>) -> Option<Result<Callback>> {
+async fn serve(
+    mut stream: TcpStream,
+    expected_state: Arc<str>,
+    decided: Arc<AtomicBool>,
+    phase: Arc<AtomicU8>,
+) -> Option<Result<Callback>> {
     let Ok(head) = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream)).await else {
         respond(&mut stream, 408).await;
         return None;
@@ -127,6 +183,11 @@ async fn serve(mut stream: TcpStream, expected_state: Arc<str>, decided: Arc<Ato
             None
         }
         Interpretation::Callback(outcome) => {
+            // From here on this connection is not dropped to make room; if it already was, it
+            // is being aborted and delivers nothing.
+            if phase.compare_exchange(OPEN, ANSWERING, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                return None;
+            }
             // Exactly one answer ends the flow; a racing second one is refused.
             if decided.swap(true, Ordering::SeqCst) {
                 respond(&mut stream, 409).await;
@@ -203,16 +264,25 @@ pub fn interpret_request(head: &[u8], expected_state: &str) -> Interpretation {
     if query.len() > MAX_QUERY_BYTES {
         return Interpretation::Ignore(414);
     }
-    Interpretation::Callback(interpret_query(query, expected_state))
+    interpret_query(query, expected_state)
 }
 
-fn interpret_query(query: &str, expected_state: &str) -> Result<Callback> {
-    let params = CallbackParams::parse(query)?;
+/// The callback's meaning once the path is right. Without this flow's exact `state` (or with a
+/// repeated parameter) the request is not this flow's answer, whoever sent it: ignored (403).
+fn interpret_query(query: &str, expected_state: &str) -> Interpretation {
+    let Some(params) = CallbackParams::parse(query) else {
+        return Interpretation::Ignore(403);
+    };
     let state_ok = !expected_state.is_empty()
         && params.state.as_deref().is_some_and(|got| bool::from(got.as_bytes().ct_eq(expected_state.as_bytes())));
     if !state_ok {
-        return Err(Error::StateMismatch);
+        return Interpretation::Ignore(403);
     }
+    Interpretation::Callback(answer(params))
+}
+
+/// What this flow's answer says: a code, or why there is none.
+fn answer(params: CallbackParams) -> Result<Callback> {
     if let Some(error) = params.error {
         let error = bounded_text(&error, MAX_ERROR_CHARS);
         let reason = match params.error_description {
@@ -248,9 +318,9 @@ struct CallbackParams {
 }
 
 impl CallbackParams {
-    /// The parameters Herald reads; a repeated one makes the answer ambiguous (which `state`,
-    /// which `code`?), so it is refused as not belonging to this flow.
-    fn parse(query: &str) -> Result<Self> {
+    /// The parameters Herald reads; `None` when one is repeated, which makes the answer
+    /// ambiguous (which `state`, which `code`?): no such request is taken as this flow's answer.
+    fn parse(query: &str) -> Option<Self> {
         let mut params = Self::default();
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let slot = match key.as_ref() {
@@ -262,11 +332,11 @@ impl CallbackParams {
                 _ => continue,
             };
             if slot.is_some() {
-                return Err(Error::StateMismatch);
+                return None;
             }
             *slot = Some(value.into_owned());
         }
-        Ok(params)
+        Some(params)
     }
 }
 
@@ -278,11 +348,6 @@ async fn respond_outcome(stream: &mut TcpStream, outcome: &Result<Callback>) {
             200,
             "Sign-in cancelled",
             "You declined access, so nothing was connected. You can close this tab and return to Herald.",
-        ),
-        Err(Error::StateMismatch) => (
-            400,
-            "Sign-in refused",
-            "This answer does not belong to the sign-in Herald started, so it was ignored. Nothing was connected. You can close this tab.",
         ),
         Err(_) => (
             400,
@@ -296,6 +361,10 @@ async fn respond_outcome(stream: &mut TcpStream, outcome: &Result<Callback>) {
 /// Answer a request that is not the sign-in's.
 async fn respond(stream: &mut TcpStream, status: u16) {
     let (title, message) = match status {
+        403 => (
+            "Not this sign-in's answer",
+            "This answer does not belong to the sign-in Herald is waiting for, so it was ignored. Nothing was connected. You can close this tab.",
+        ),
         404 => ("Not found", "This address only accepts Herald's sign-in."),
         405 => ("Method not allowed", "This address only accepts Herald's sign-in."),
         408 => ("Request timeout", "The request took too long."),
@@ -311,6 +380,7 @@ async fn respond(stream: &mut TcpStream, status: u16) {
 async fn write_page(stream: &mut TcpStream, status: u16, title: &str, message: &str) {
     let reason = match status {
         200 => "OK",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
@@ -391,11 +461,37 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_parameter_is_ambiguous_and_refused() {
-        for query in ["code=a&state=s-123&state=s-123", "code=a&code=b&state=s-123", "code=a&state=s-123&iss=x&iss=y"] {
-            let err = outcome(&get(&format!("/callback?{query}"))).unwrap_err();
-            assert!(matches!(err, Error::StateMismatch), "{query}: {err:?}");
+    fn a_repeated_parameter_is_ambiguous_and_ignored() {
+        for query in [
+            "code=a&state=s-123&state=s-123",
+            "code=a&state=other&state=s-123",
+            "code=a&code=b&state=s-123",
+            "code=a&state=s-123&iss=x&iss=y",
+            "error=access_denied&error=x&state=s-123",
+        ] {
+            assert_eq!(ignored(&get(&format!("/callback?{query}"))), 403, "{query}");
         }
+    }
+
+    #[test]
+    fn a_callback_without_this_flows_exact_state_is_ignored() {
+        for target in [
+            "/callback",
+            "/callback?",
+            "/callback?code=a",
+            "/callback?code=a&state=",
+            "/callback?code=a&state=s-12",
+            "/callback?code=a&state=s-1234",
+            "/callback?code=a&state=S-123",
+            "/callback?code=a&State=s-123",
+            "/callback?code=a&state=s-123%00",
+            "/callback?error=access_denied",
+            "/callback?error=access_denied&state=other",
+        ] {
+            assert_eq!(ignored(&get(target)), 403, "{target}");
+        }
+        // The same state percent-encoded is the same state.
+        assert!(outcome(&get("/callback?code=a&state=s%2D123")).is_ok());
     }
 
     #[test]
@@ -423,10 +519,9 @@ mod tests {
 
     #[test]
     fn an_empty_expected_state_matches_nothing() {
-        let err = match interpret_request(&get("/callback?code=a&state="), "") {
-            Interpretation::Callback(outcome) => outcome.unwrap_err(),
-            Interpretation::Ignore(status) => panic!("ignored with {status}"),
-        };
-        assert!(matches!(err, Error::StateMismatch));
+        match interpret_request(&get("/callback?code=a&state="), "") {
+            Interpretation::Ignore(status) => assert_eq!(status, 403),
+            Interpretation::Callback(outcome) => panic!("taken as the answer: {outcome:?}"),
+        }
     }
 }
