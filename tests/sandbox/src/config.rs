@@ -17,6 +17,10 @@ pub struct SandboxConfig {
     pub access_token_ttl_secs: i64,
     /// When set, the authorize endpoint answers at once instead of showing a consent page.
     pub auto_consent: Option<AutoConsent>,
+    /// Issue codes, access and refresh tokens as bare random base64url strings, without
+    /// Google's recognisable prefixes (`4/0A`, `ya29.`, `1//`) — as most networks do. Leak tests
+    /// use it so that nothing is caught merely for looking like a Google token.
+    pub opaque_secrets: bool,
 }
 
 impl SandboxConfig {
@@ -43,6 +47,7 @@ impl SandboxConfig {
             },
             access_token_ttl_secs: 3599,
             auto_consent: None,
+            opaque_secrets: false,
         }
     }
 }
