@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::http::random_token;
+
 /// Client id of the OAuth client seeded by [`SandboxConfig::demo`].
 pub const DEMO_GOOGLE_CLIENT_ID: &str = "herald-demo.apps.sandbox.invalid";
 /// Client secret of the OAuth client seeded by [`SandboxConfig::demo`].
@@ -49,6 +51,17 @@ impl SandboxConfig {
             auto_consent: None,
             opaque_secrets: false,
         }
+    }
+}
+
+impl SandboxConfig {
+    /// The demo seed with nothing recognisable: [`opaque_secrets`](Self::opaque_secrets) set and
+    /// a random client secret of the same kind instead of [`DEMO_GOOGLE_CLIENT_SECRET`].
+    pub fn opaque() -> Self {
+        let mut config = Self::demo();
+        config.opaque_secrets = true;
+        config.google.client_secret = random_token();
+        config
     }
 }
 
