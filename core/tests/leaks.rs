@@ -24,8 +24,25 @@ const SESSION_VAR: &str = "HERALD_LEAKS_SESSION";
 const THIS_TEST: &str = "a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr";
 /// Marks the events the child emits on purpose; each carries one secret in one shape.
 const PROBE: &str = "leak-probe";
+/// What each shape emitted by [`emit_in_every_shape`] must look like once redacted, in order:
+/// the mask stands exactly where the secret was and everything around it stays readable.
+const MASKED: [&str; 13] = [
+    "a named field client_secret=[redacted]",
+    ": refresh_token=[redacted]",
+    r#"body="{\"access_token\":\"[redacted]\",\"expires_in\":3599}""#,
+    r#"body="\"{\\\"access_token\\\":\\\"[redacted]\\\",\\\"expires_in\\\":3599}\"""#,
+    "state=%7B%22access_token%22%3A%22[redacted]%22%2C%22expires_in%22%3A3599%7D",
+    "state=%7b%22access_token%22%3a%22[redacted]%22%2c%22expires_in%22%3a3599%7d",
+    "body=%7B%22refresh_token%22%3A+%22[redacted]%22%7D",
+    r#"headers={"authorization": "Bearer [redacted]", "content-type": "application/x-www-form-urlencoded"}"#,
+    ": {'id_token': '[redacted]'}",
+    "GET /callback?code=[redacted]&state=abc",
+    r#"TokenResponse { refresh_token: Some("[redacted]") }"#,
+    "retrying with Bearer [redacted]",
+    "stored [redacted] for later",
+];
 /// Shapes per secret emitted by [`emit_in_every_shape`].
-const SHAPES: usize = 13;
+const SHAPES: usize = MASKED.len();
 
 #[tokio::test]
 async fn a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr() {
@@ -77,6 +94,12 @@ async fn a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr() {
     assert!(log_text.contains("TRACE"), "dependencies logged at trace level too");
     assert_eq!(log_text.matches(PROBE).count(), probes, "every probe reached the log file");
 
+    for masked in MASKED {
+        let n = secrets.len();
+        assert_eq!(stderr_text.matches(masked).count(), n, "stderr shows {masked} once per secret");
+        assert_eq!(log_text.matches(masked).count(), n, "the log file shows {masked} once per secret");
+    }
+
     let mut hits = Vec::new();
     for secret in &secrets {
         if contains(&stderr, secret) {
@@ -120,7 +143,7 @@ async fn play_session(dir: &Path) {
 }
 
 /// One event per shape that got past the first redactor (and a few it caught), each carrying
-/// `secret` and [`PROBE`]. Keep [`SHAPES`] in step.
+/// `secret` and [`PROBE`]. Keep [`MASKED`] in step.
 fn emit_in_every_shape(secret: &str) {
     let json = format!("{{\"access_token\":\"{secret}\",\"expires_in\":3599}}");
     let spaced = format!("{{\"refresh_token\": \"{secret}\"}}");
