@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use herald_core::{Config, Endpoints, Herald, NetworkId, Sensitive};
-use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
+use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID};
 
 pub struct World {
     pub sandbox: Sandbox,
@@ -22,6 +22,7 @@ pub async fn world() -> World {
 }
 
 pub async fn world_with(sandbox_config: SandboxConfig, tweak: impl FnOnce(&mut Config)) -> World {
+    let client_secret = sandbox_config.google.client_secret.clone();
     let sandbox = Sandbox::start(sandbox_config).await.expect("sandbox starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::new(dir.path().join("data"));
@@ -31,11 +32,7 @@ pub async fn world_with(sandbox_config: SandboxConfig, tweak: impl FnOnce(&mut C
     tweak(&mut config);
     let herald = Herald::open(config).await.expect("herald opens");
     herald
-        .save_credentials(
-            NetworkId::GoogleBusiness,
-            DEMO_GOOGLE_CLIENT_ID,
-            Some(Sensitive::new(DEMO_GOOGLE_CLIENT_SECRET.to_owned())),
-        )
+        .save_credentials(NetworkId::GoogleBusiness, DEMO_GOOGLE_CLIENT_ID, Some(Sensitive::new(client_secret)))
         .await
         .expect("credentials saved (is the Secret Service running? see tests/run-all.sh)");
     World { sandbox, herald, dir }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::http::random_token;
+
 /// Client id of the OAuth client seeded by [`SandboxConfig::demo`].
 pub const DEMO_GOOGLE_CLIENT_ID: &str = "herald-demo.apps.sandbox.invalid";
 /// Client secret of the OAuth client seeded by [`SandboxConfig::demo`].
@@ -17,6 +19,10 @@ pub struct SandboxConfig {
     pub access_token_ttl_secs: i64,
     /// When set, the authorize endpoint answers at once instead of showing a consent page.
     pub auto_consent: Option<AutoConsent>,
+    /// Issue codes, access and refresh tokens as bare random base64url strings, without
+    /// Google's recognisable prefixes (`4/0A`, `ya29.`, `1//`) — as most networks do. Leak tests
+    /// use it so that nothing is caught merely for looking like a Google token.
+    pub opaque_secrets: bool,
 }
 
 impl SandboxConfig {
@@ -43,7 +49,19 @@ impl SandboxConfig {
             },
             access_token_ttl_secs: 3599,
             auto_consent: None,
+            opaque_secrets: false,
         }
+    }
+}
+
+impl SandboxConfig {
+    /// The demo seed with nothing recognisable: [`opaque_secrets`](Self::opaque_secrets) set and
+    /// a random client secret of the same kind instead of [`DEMO_GOOGLE_CLIENT_SECRET`].
+    pub fn opaque() -> Self {
+        let mut config = Self::demo();
+        config.opaque_secrets = true;
+        config.google.client_secret = random_token();
+        config
     }
 }
 

@@ -22,6 +22,7 @@ pub(crate) fn new_shared(config: SandboxConfig) -> Shared {
         google_seed: config.google,
         access_token_ttl_secs: config.access_token_ttl_secs,
         auto_consent: config.auto_consent,
+        opaque_secrets: config.opaque_secrets,
         issuer: None,
         faults: HashMap::new(),
         hits: HashMap::new(),
@@ -39,6 +40,8 @@ pub(crate) struct State {
     pub google_seed: GoogleSeed,
     pub access_token_ttl_secs: i64,
     pub auto_consent: Option<AutoConsent>,
+    /// Issued secrets carry no Google prefix (see [`SandboxConfig::opaque_secrets`]).
+    pub opaque_secrets: bool,
     /// When set, authorization responses carry `iss` (RFC 9207) with this value.
     pub issuer: Option<String>,
     pub faults: HashMap<Endpoint, Fault>,
@@ -104,6 +107,17 @@ impl State {
         self.issued.push(secret.to_owned());
     }
 
+    /// A new random secret: `prefix` followed by random base64url, or the random part alone
+    /// when the sandbox issues opaque secrets.
+    fn new_secret(&self, prefix: &str) -> String {
+        let random = random_token();
+        if self.opaque_secrets {
+            random
+        } else {
+            format!("{prefix}{random}")
+        }
+    }
+
     pub(crate) fn access_ttl(&self) -> Duration {
         Duration::from_secs(u64::try_from(self.access_token_ttl_secs).unwrap_or(0))
     }
@@ -125,7 +139,7 @@ impl State {
 
     /// Issues an authorization code for an approved request (`Google: "4/0A…"`).
     pub(crate) fn issue_code(&mut self, request: &ConsentRequest, locations: Vec<String>) -> String {
-        let code = format!("4/0A{}", random_token());
+        let code = self.new_secret("4/0A");
         self.remember(&code);
         self.google.codes.insert(
             code.clone(),
@@ -155,7 +169,7 @@ impl State {
 
     /// Issues an access token (`ya29.…`) for a grant.
     pub(crate) fn issue_access_token(&mut self, grant: u64) -> String {
-        let token = format!("ya29.{}", random_token());
+        let token = self.new_secret("ya29.");
         self.remember(&token);
         let expires_at = Instant::now() + self.access_ttl();
         self.google.access_tokens.insert(token.clone(), AccessToken { grant, expires_at });
@@ -164,7 +178,7 @@ impl State {
 
     /// Issues a refresh token (`1//…`) for a grant.
     pub(crate) fn issue_refresh_token(&mut self, grant: u64) -> String {
-        let token = format!("1//{}", random_token());
+        let token = self.new_secret("1//");
         self.remember(&token);
         self.google.refresh_tokens.insert(token.clone(), grant);
         token
@@ -247,6 +261,45 @@ impl State {
                 Some(taken)
             }
             None => Some(taken),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn request() -> ConsentRequest {
+        ConsentRequest {
+            client_id: "client".to_owned(),
+            redirect_uri: "http://127.0.0.1:1/callback".to_owned(),
+            state: None,
+            scope: "scope".to_owned(),
+            code_challenge: "challenge".to_owned(),
+            offline: true,
+            created: Instant::now(),
+        }
+    }
+
+    fn issue_all(opaque_secrets: bool) -> Vec<String> {
+        let shared = new_shared(SandboxConfig { opaque_secrets, ..SandboxConfig::demo() });
+        let mut st = lock(&shared);
+        let code = st.issue_code(&request(), Vec::new());
+        let grant = st.new_grant("client", "scope", Vec::new());
+        let access = st.issue_access_token(grant);
+        let refresh = st.issue_refresh_token(grant);
+        assert_eq!(st.issued, [code.clone(), access.clone(), refresh.clone()]);
+        vec![code, access, refresh]
+    }
+
+    #[test]
+    fn secrets_are_google_shaped_unless_opaque() {
+        let google = issue_all(false);
+        assert!(google[0].starts_with("4/0A") && google[1].starts_with("ya29.") && google[2].starts_with("1//"));
+        for secret in issue_all(true) {
+            assert_eq!(secret.len(), 43, "{secret}");
+            assert!(secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{secret}");
         }
     }
 }
