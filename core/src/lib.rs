@@ -82,23 +82,32 @@ pub struct Herald {
     http: net::Client,
     events: broadcast::Sender<CoreEvent>,
     flows: Mutex<HashMap<String, accounts::Flow>>,
+    /// One lock per grant around writing and deleting its keyring entry.
+    grant_locks: accounts::GrantLocks,
 }
 
 impl Herald {
+    /// Open the store and, if earlier keyring deletes failed, retry them in the background.
     pub async fn open(config: Config) -> Result<Arc<Self>> {
         // Whatever built the endpoints (defaults, a file, the sandbox), none may leak a secret.
         config.endpoints.validate()?;
         let store = Store::open(&config.data_dir).await?;
         let vault = Vault::new(config.vault_service.clone());
         let (events, _) = broadcast::channel(64);
-        Ok(Arc::new(Self {
+        let pending_deletions = store.has_pending_deletions().await?;
+        let herald = Arc::new(Self {
             store,
             vault,
             http: oauth::http_client()?,
             events,
             flows: Mutex::new(HashMap::new()),
+            grant_locks: accounts::GrantLocks::default(),
             config,
-        }))
+        });
+        if pending_deletions {
+            herald.retry_keyring_deletions_soon();
+        }
+        Ok(herald)
     }
 
     pub fn config(&self) -> &Config {

@@ -84,6 +84,21 @@ impl Vault {
         self.delete_raw(grant_key(grant_id)).await
     }
 
+    /// The name of a grant's entry in this service (what a pending deletion records).
+    pub fn grant_entry(grant_id: &str) -> String {
+        grant_key(grant_id)
+    }
+
+    /// The grant whose tokens `entry` holds, if it is a grant's entry.
+    pub fn grant_of_entry(entry: &str) -> Option<&str> {
+        entry.strip_prefix("grant:")
+    }
+
+    /// Delete an entry by name; a missing entry counts as deleted.
+    pub async fn delete_entry(&self, entry: &str) -> Result<()> {
+        self.delete_raw(entry.to_owned()).await
+    }
+
     pub async fn put_client_secret(&self, network: NetworkId, secret: &Sensitive<String>) -> Result<()> {
         self.set_raw(client_key(network), secret.clone()).await
     }

@@ -88,3 +88,78 @@ async fn reconnecting_as_someone_else_is_refused() {
     assert_eq!(err.code(), herald_core::api::ErrorCode::DifferentAccount);
     assert_eq!(w.herald.accounts().await.unwrap(), accounts);
 }
+
+/// The review's race: a disconnect while a refresh of the same grant is stalled at the network.
+/// The revoke fails (as it may, or is skipped while other accounts remain), so the network still
+/// honours the refresh: before the grant lock, the refresh then wrote the deleted grant's tokens
+/// back to the keyring, an entry nothing referenced and nothing would ever revoke.
+#[tokio::test]
+async fn a_disconnect_during_a_stalled_refresh_leaves_no_keyring_entry() {
+    let w = world_with(SandboxConfig::demo(), always_refresh).await;
+    let accounts = connect(&w, Some(vec!["locations/5550000001".to_owned()])).await;
+    assert_eq!(accounts.len(), 1);
+    let (_, grant) = w.herald.store().account(&accounts[0].id).await.unwrap().unwrap();
+    let grant = grant.unwrap();
+    let issued_before = w.sandbox.issued_secrets();
+
+    w.sandbox.inject(Endpoint::GoogleToken, Fault { delay_ms: 1500, times: Some(1), ..Fault::default() });
+    w.sandbox.inject(Endpoint::GoogleRevoke, Fault { status: Some(503), times: Some(1), ..Fault::default() });
+    let token_hits = w.sandbox.hits(Endpoint::GoogleToken);
+    let check = {
+        let herald = std::sync::Arc::clone(&w.herald);
+        tokio::spawn(async move { herald.check_accounts().await })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.sandbox.hits(Endpoint::GoogleToken) == token_hits {
+        assert!(std::time::Instant::now() < deadline, "the check never asked for a refresh");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // The refresh is now stalled inside the sandbox.
+    let outcome = w.herald.disconnect(&accounts[0].id).await.unwrap();
+    check.await.unwrap().unwrap();
+
+    let refreshed: Vec<String> =
+        w.sandbox.issued_secrets().into_iter().filter(|s| !issued_before.contains(s)).collect();
+    assert!(!refreshed.is_empty(), "the stalled refresh succeeded at the network");
+    assert_eq!(outcome.revoke, herald_core::api::RevokeOutcome::Failed, "{outcome:?}");
+    assert!(w.herald.vault().tokens(&grant).await.unwrap().is_none(), "no keyring entry for the deleted grant");
+    assert!(w.herald.accounts().await.unwrap().is_empty());
+    assert!(w.herald.store().pending_deletions().await.unwrap().is_empty(), "the delete itself worked");
+    assert_eq!(w.herald.grant_locks_in_use(), 0, "no lock entry is left behind");
+}
+
+/// The same race with a sign-in that replaces the grant (every account moves to a new grant):
+/// the old grant's entry is deleted, and the stalled refresh must not write it back.
+#[tokio::test]
+async fn a_grant_replaced_during_a_stalled_refresh_is_not_written_back() {
+    let w = world_with(SandboxConfig::demo(), always_refresh).await;
+    let accounts = connect(&w, None).await;
+    let (_, old_grant) = w.herald.store().account(&accounts[0].id).await.unwrap().unwrap();
+    let old_grant = old_grant.unwrap();
+
+    w.sandbox.inject(Endpoint::GoogleToken, Fault { delay_ms: 1500, times: Some(1), ..Fault::default() });
+    let token_hits = w.sandbox.hits(Endpoint::GoogleToken);
+    let check = {
+        let herald = std::sync::Arc::clone(&w.herald);
+        tokio::spawn(async move { herald.check_accounts().await })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.sandbox.hits(Endpoint::GoogleToken) == token_hits {
+        assert!(std::time::Instant::now() < deadline, "the check never asked for a refresh");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let reconnected = connect(&w, None).await;
+    check.await.unwrap().unwrap();
+
+    assert_eq!(
+        reconnected.iter().map(|a| &a.id).collect::<Vec<_>>(),
+        accounts.iter().map(|a| &a.id).collect::<Vec<_>>()
+    );
+    let (_, new_grant) = w.herald.store().account(&accounts[0].id).await.unwrap().unwrap();
+    let new_grant = new_grant.unwrap();
+    assert_ne!(new_grant, old_grant);
+    assert!(w.herald.vault().tokens(&old_grant).await.unwrap().is_none(), "the replaced grant's entry stays gone");
+    assert!(w.herald.vault().tokens(&new_grant).await.unwrap().is_some());
+    assert!(w.herald.store().pending_deletions().await.unwrap().is_empty());
+    assert_eq!(w.herald.grant_locks_in_use(), 0);
+}

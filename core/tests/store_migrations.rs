@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use herald_core::api::{AccountKind, AccountStatus};
-use herald_core::store::{Store, DB_FILE, MIGRATOR};
+use herald_core::store::{DeletionReason, PendingDeletion, Store, DB_FILE, MIGRATOR};
 use herald_core::{Error, NetworkId};
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool};
@@ -20,6 +20,7 @@ use sqlx::ConnectOptions;
 
 const V1_ACCOUNTS: i64 = 20_261_122_000_001;
 const V2_SETTINGS_UPDATED_AT: i64 = 20_261_122_000_002;
+const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -73,14 +74,22 @@ async fn fill(pool: &SqlitePool, version: i64) {
         "INSERT INTO network_credentials (network, client_id, updated_at) VALUES ('google_business', 'client-1', '2026-03-01T09:00:00+00:00')",
         "INSERT INTO settings (key, value) VALUES ('locale', 'it')",
     ];
+    let v2 = || {
+        let mut all: Vec<&str> = v1.iter().copied().filter(|s| !s.starts_with("INSERT INTO settings")).collect();
+        all.push("INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'it', '2026-01-02T03:04:05+00:00')");
+        all.push("INSERT INTO settings (key, value, updated_at) VALUES ('window.width', '1200', NULL)");
+        all
+    };
     let statements: Vec<&str> = match version {
         V1_ACCOUNTS => v1.to_vec(),
-        V2_SETTINGS_UPDATED_AT => {
-            let mut all: Vec<&str> = v1.iter().copied().filter(|s| !s.starts_with("INSERT INTO settings")).collect();
+        V2_SETTINGS_UPDATED_AT => v2(),
+        V3_PENDING_KEYRING_DELETIONS => {
+            let mut all = v2();
             all.push(
-                "INSERT INTO settings (key, value, updated_at) VALUES ('locale', 'it', '2026-01-02T03:04:05+00:00')",
+                "INSERT INTO pending_keyring_deletions (service, entry, reason, attempts, last_error_code, \
+                 last_error_detail, first_attempt_at, last_attempt_at) VALUES ('herald', 'grant:g0', 'disconnected', \
+                 2, 'keyring_unavailable', 'Prompt dismissed', '2026-03-03T10:00:00+00:00', '2026-03-03T10:05:00+00:00')",
             );
-            all.push("INSERT INTO settings (key, value, updated_at) VALUES ('window.width', '1200', NULL)");
             all
         }
         other => panic!("migration {other} has no representative rows: add them to `fill` in store_migrations.rs"),
@@ -116,13 +125,32 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
     assert_eq!(store.setting("locale").await.unwrap().as_deref(), Some("it"));
 
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
+    let pending = store.pending_deletions().await.unwrap();
     match version {
         V1_ACCOUNTS => {
-            assert!(locale_at >= before_upgrade - chrono::Duration::seconds(1), "backfilled at upgrade: {locale_at}")
+            assert!(locale_at >= before_upgrade - chrono::Duration::seconds(1), "backfilled at upgrade: {locale_at}");
+            assert!(pending.is_empty());
         }
         V2_SETTINGS_UPDATED_AT => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap(), "an existing stamp is kept");
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
+            assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
+        }
+        V3_PENDING_KEYRING_DELETIONS => {
+            assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
+            assert_eq!(
+                pending,
+                vec![PendingDeletion {
+                    service: "herald".into(),
+                    entry: "grant:g0".into(),
+                    reason: DeletionReason::Disconnected,
+                    attempts: 2,
+                    last_error_code: "keyring_unavailable".into(),
+                    last_error_detail: Some("Prompt dismissed".into()),
+                    first_attempt_at: "2026-03-03T10:00:00Z".parse().unwrap(),
+                    last_attempt_at: "2026-03-03T10:05:00Z".parse().unwrap(),
+                }]
+            );
         }
         other => panic!("migration {other} has no assertions: add them to `assert_survived` in store_migrations.rs"),
     }
@@ -243,4 +271,25 @@ async fn an_edited_migration_that_was_already_applied_is_an_error_not_reapplied(
     assert_eq!(accounts, 3, "the data is untouched");
     drop(conn);
     assert!(!before.is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_keyring_delete_is_recorded_by_code_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let locked = Error::KeyringUnavailable("Prompt dismissed".into());
+    store.record_failed_deletion("herald", "grant:g9", DeletionReason::Replaced, &locked).await.unwrap();
+    let gone = Error::KeyringUnavailable("org.freedesktop.DBus.Error.ServiceUnknown".into());
+    store.record_failed_deletion("herald", "grant:g9", DeletionReason::Replaced, &gone).await.unwrap();
+    let pending = store.pending_deletions().await.unwrap();
+    assert_eq!(pending.len(), 1, "one row per entry");
+    let row = &pending[0];
+    assert_eq!((row.attempts, row.reason), (2, DeletionReason::Replaced));
+    assert_eq!(row.last_error_code, "keyring_unavailable", "a code, not the English sentence");
+    assert_eq!(row.last_error_detail.as_deref(), Some("org.freedesktop.DBus.Error.ServiceUnknown"));
+    assert!(row.first_attempt_at <= row.last_attempt_at);
+    assert!(store.has_pending_deletions().await.unwrap());
+    store.deletion_done("herald", "grant:g9").await.unwrap();
+    assert!(!store.has_pending_deletions().await.unwrap());
+    store.close().await;
 }

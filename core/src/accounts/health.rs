@@ -4,17 +4,31 @@
 
 use crate::api::{Account, AccountStatus};
 use crate::error::{Error, Result};
+use crate::store::DeletionReason;
 use crate::{CoreEvent, Herald};
 
 use super::expires_within;
 
 impl Herald {
     /// Check every grant once: refresh those expiring within the margin. Returns the accounts.
+    /// Keyring deletes that failed earlier are retried first.
+    ///
+    /// Each grant is checked under its lock (read, refresh, write), and a refreshed token is
+    /// only written while the grant is still in SQLite: a disconnect racing the refresh waits for
+    /// it, and an orphaned grant's entry is never written back.
     pub async fn check_accounts(&self) -> Result<Vec<Account>> {
+        if let Err(e) = self.retry_keyring_deletions().await {
+            tracing::warn!("could not retry pending keyring deletes: {e}");
+        }
         let margin = self.config().refresh_margin;
         let expiry_by_grant = self.store().grant_expiries().await?;
         let mut changed = false;
         for (grant_id, network, expires_at) in expiry_by_grant {
+            let _grant = self.grant_locks.lock(&grant_id).await;
+            if !self.store().grant_exists(&grant_id).await? {
+                // Deleted since the list was read; whoever deleted it deletes its entry.
+                continue;
+            }
             let tokens = match self.vault().tokens(&grant_id).await {
                 Ok(Some(tokens)) => tokens,
                 Ok(None) => {
@@ -41,6 +55,12 @@ impl Herald {
             };
             match refreshed {
                 Ok(new_tokens) => {
+                    if !self.store().grant_exists(&grant_id).await? {
+                        // Replaced while refreshing: write nothing, and leave no entry behind.
+                        self.delete_grant_entry_locked(&grant_id, DeletionReason::GrantGone).await;
+                        tracing::info!(grant = %grant_id, "grant gone during refresh: new token dropped");
+                        continue;
+                    }
                     self.vault().put_tokens(&grant_id, &new_tokens).await?;
                     self.store()
                         .record_check(&grant_id, Some(AccountStatus::Connected), None, new_tokens.expires_at)

@@ -6,7 +6,11 @@
 //! chosen accounts (tokens into the keyring first, then rows into SQLite). Until `finish`,
 //! nothing is persisted, so a failed or cancelled flow leaves existing accounts untouched.
 
+mod cleanup;
+mod grant_lock;
 mod health;
+
+pub(crate) use grant_lock::GrantLocks;
 
 use std::collections::HashSet;
 
@@ -20,9 +24,10 @@ use crate::networks::{google, NetworkAvailability, NetworkId};
 use crate::oauth::listener::CallbackListener;
 use crate::oauth::{OAuthConfig, PkceStyle};
 use crate::secret::Sensitive;
-use crate::store::NewAccount;
+use crate::store::{DeletionReason, NewAccount};
 use crate::vault::{KeyringHealth, TokenSet};
 use crate::{CoreEvent, Herald};
+use cleanup::EntryDeletion;
 
 /// Most accounts one finish may connect (a bound on input from the UI).
 const MAX_SELECTION: usize = 200;
@@ -273,14 +278,14 @@ impl Herald {
             Ok(saved) => saved,
             Err(e) => {
                 // Do not leave a secret behind that no account points to.
-                let _ = self.vault().delete_tokens(&grant_id).await;
+                self.delete_grant_entry(&grant_id, DeletionReason::ConnectRolledBack).await;
                 return Err(e);
             }
         };
+        // Their rows are gone: under each grant's lock, a refresh still running for one of them
+        // either finished writing before this delete or will find the grant gone and write nothing.
         for orphan in orphans {
-            if let Err(e) = self.vault().delete_tokens(&orphan).await {
-                tracing::warn!(grant = %orphan, "could not delete an unused sign-in from the keyring: {e}");
-            }
+            self.delete_grant_entry(&orphan, DeletionReason::Replaced).await;
         }
         tracing::info!(network = network.as_str(), connected = stored.len(), "accounts connected");
         self.emit(CoreEvent::AccountsChanged);
@@ -292,8 +297,23 @@ impl Herald {
     /// deletes the local secrets and says so.
     pub async fn disconnect(&self, account_id: &str) -> Result<DisconnectOutcome> {
         check_id("the account", account_id)?;
-        let (account, grant_id) =
-            self.store().account(account_id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+        // The grant's lock is held from reading its tokens until its entry is deleted: a refresh
+        // running now finishes first, so its new token is the one revoked and deleted, never
+        // written back afterwards.
+        let (account, grant_id, _grant) = loop {
+            let (account, grant_id) =
+                self.store().account(account_id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+            let Some(grant) = grant_id.clone() else {
+                break (account, None, None);
+            };
+            let guard = self.grant_locks.lock(&grant).await;
+            // A reconnect may have moved the account to another grant while this waited.
+            let (account, now) =
+                self.store().account(account_id).await?.ok_or_else(|| Error::NotFound("The account".into()))?;
+            if now.as_deref() == Some(grant.as_str()) {
+                break (account, grant_id, Some(guard));
+            }
+        };
         let tokens = match &grant_id {
             Some(grant) => self.vault().tokens(grant).await.unwrap_or_else(|e| {
                 tracing::warn!(grant = %grant, "keyring read failed during disconnect: {e}");
@@ -314,14 +334,24 @@ impl Herald {
             } else {
                 self.revoke(network, tokens.as_ref()).await
             };
-            if let Some(grant) = &grant_id {
-                if let Err(e) = self.vault().delete_tokens(grant).await {
-                    let note = format!("The sign-in could not be deleted from the system keyring: {e}");
-                    outcome.detail = Some(match outcome.detail {
-                        Some(d) => format!("{d} {note}"),
-                        None => note,
-                    });
-                }
+            let note = match &grant_id {
+                Some(grant) => match self.delete_grant_entry_locked(grant, DeletionReason::Disconnected).await {
+                    EntryDeletion::Deleted => None,
+                    EntryDeletion::Pending(e) => Some(format!(
+                        "The sign-in could not be deleted from the system keyring yet; Herald will try again \
+                         at the next start and at every connection check. {e}"
+                    )),
+                    EntryDeletion::Failed(e) => {
+                        Some(format!("The sign-in could not be deleted from the system keyring: {e}"))
+                    }
+                },
+                None => None,
+            };
+            if let Some(note) = note {
+                outcome.detail = Some(match outcome.detail {
+                    Some(d) => format!("{d} {note}"),
+                    None => note,
+                });
             }
         }
         tracing::info!(network = network.as_str(), revoke = ?outcome.revoke, "account disconnected");

@@ -167,6 +167,13 @@ impl Store {
         Ok(Some((grant_id, orphaned)))
     }
 
+    /// Whether the grant is still stored (a grant's row goes before its keyring entry does).
+    pub async fn grant_exists(&self, grant_id: &str) -> Result<bool> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM grants WHERE id = ?").bind(grant_id).fetch_optional(self.pool()).await?;
+        Ok(row.is_some())
+    }
+
     pub async fn count_accounts(&self, network: NetworkId) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM accounts WHERE network = ?")
             .bind(network.as_str())

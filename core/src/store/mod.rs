@@ -1,16 +1,19 @@
 //! SQLite persistence (sqlx). WAL journal, `synchronous=FULL`, foreign keys on, forward-only
-//! migrations from `core/migrations/`. Holds no secrets.
+//! migrations from `core/migrations/`. Holds no secrets (keyring entries still to delete are
+//! named, never their contents).
 //!
 //! Opening checks the file first (see [`recovery`]): a damaged database, or one written by a
 //! newer Herald, is never migrated or overwritten; it is set aside as a `.bak` file next to the
 //! fresh one, and [`Store::recovery`] says what happened so the shell can tell the user.
 
 mod accounts;
+mod keyring_deletions;
 mod recovery;
 pub(crate) mod settings;
 pub(crate) mod transfer;
 
 pub use accounts::NewAccount;
+pub use keyring_deletions::{DeletionReason, PendingDeletion};
 pub use recovery::{Recovery, RecoveryReason};
 pub use transfer::{PortableAccount, Snapshot, SnapshotCounts};
 
