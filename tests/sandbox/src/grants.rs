@@ -153,15 +153,8 @@ struct Code {
 
 /// One consent: what its tokens may reach.
 pub(crate) struct Grant {
-    pub client_id: String,
     pub consent: Consent,
     pub revoked: bool,
-}
-
-impl Grant {
-    pub(crate) fn has(&self, scope: &str) -> bool {
-        self.consent.granted.iter().any(|s| s == scope)
-    }
 }
 
 /// What a token is.
@@ -202,7 +195,6 @@ pub(crate) struct Auth {
     pub long_lived: bool,
     pub issued: Instant,
     pub expires_at: Option<Instant>,
-    pub client_id: String,
     pub consent: Consent,
 }
 
@@ -320,7 +312,7 @@ impl Book {
         self.next_grant += 1;
         let id = self.next_grant;
         entry.grant = Some(id);
-        self.grants.insert(id, Grant { client_id: client_id.to_owned(), consent, revoked: false });
+        self.grants.insert(id, Grant { consent, revoked: false });
         Ok(id)
     }
 
@@ -375,7 +367,6 @@ impl Book {
                 long_lived: entry.long_lived,
                 issued: entry.issued,
                 expires_at: entry.expires_at,
-                client_id: grant.client_id.clone(),
                 consent: grant.consent.clone(),
             }),
             Lookup::Expired => Err(Failure::Expired),
@@ -396,11 +387,6 @@ impl Book {
         if let Some(grant) = self.grants.get_mut(&id) {
             grant.revoked = true;
         }
-    }
-
-    /// Forgets one token (X revokes exactly the token presented).
-    pub(crate) fn drop_token(&mut self, token: &str) -> Option<Token> {
-        self.tokens.remove(token)
     }
 
     fn revoke_all(&mut self) {

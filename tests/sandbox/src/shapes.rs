@@ -3,7 +3,7 @@
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use rand::Rng as _;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::http;
 
@@ -131,9 +131,4 @@ pub(crate) fn x_unauthorized() -> Response {
 /// An RFC 6749 §5.2 error body, never cached.
 pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     http::json_no_store(status, &json!({ "error": error, "error_description": description }))
-}
-
-/// `{"data": …}`, the envelope of Graph lists and X objects.
-pub(crate) fn data(value: Value) -> Value {
-    json!({ "data": value })
 }
