@@ -23,6 +23,14 @@ pub struct SandboxConfig {
     /// Google's recognisable prefixes (`4/0A`, `ya29.`, `1//`) — as most networks do. Leak tests
     /// use it so that nothing is caught merely for looking like a Google token.
     pub opaque_secrets: bool,
+    /// The Facebook app, its user and the Pages they manage.
+    pub facebook: FacebookSeed,
+    /// The Instagram app (Instagram Login) and the professional account that signs in.
+    pub instagram: InstagramSeed,
+    /// The LinkedIn app, its member and the organizations the member administers.
+    pub linkedin: LinkedInSeed,
+    /// The X app (public native client) and the account that signs in.
+    pub x: XSeed,
 }
 
 impl SandboxConfig {
@@ -50,6 +58,10 @@ impl SandboxConfig {
             access_token_ttl_secs: 3599,
             auto_consent: None,
             opaque_secrets: false,
+            facebook: FacebookSeed::demo(),
+            instagram: InstagramSeed::demo(),
+            linkedin: LinkedInSeed::demo(),
+            x: XSeed::demo(),
         }
     }
 }
@@ -99,15 +111,25 @@ pub struct GoogleLocationSeed {
 
 /// What a scripted user answers on the consent screen.
 ///
-/// JSON: `{"approve":{"locations":null}}`, `{"approve":{"locations":["locations/5550000001"]}}`
-/// or `"deny"`.
+/// JSON: `{"approve":{"locations":null}}`, `{"approve":{"locations":["locations/5550000001"]}}`,
+/// `{"choose":{"accounts":["104000000000001"],"declined_scopes":["pages_manage_posts"]}}` or
+/// `"deny"`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AutoConsent {
     /// Allow access; `locations: None` grants every seeded location, otherwise only the listed
     /// location names.
     Approve { locations: Option<Vec<String>> },
-    /// Press "Cancel": the app gets `error=access_denied`.
+    /// Allow with choices, on any network: `accounts: None` keeps every selectable account
+    /// (Google locations, Facebook Pages), otherwise only the listed ids/names; every scope in
+    /// `declined_scopes` is unticked (the network then reports it declined).
+    Choose {
+        #[serde(default)]
+        accounts: Option<Vec<String>>,
+        #[serde(default)]
+        declined_scopes: Vec<String>,
+    },
+    /// Press "Cancel": the app gets the network's "user denied" answer.
     Deny,
 }
 
@@ -120,6 +142,61 @@ pub enum Endpoint {
     GoogleRevoke,
     GoogleAccounts,
     GoogleLocations,
+    /// `www.facebook.com/{v}/dialog/oauth`
+    FacebookAuthorize,
+    /// `graph.facebook.com/{v}/oauth/access_token` (code exchange and `fb_exchange_token`)
+    FacebookToken,
+    /// `GET /me/accounts`
+    FacebookAccounts,
+    /// `GET /me/permissions`
+    FacebookPermissions,
+    /// `DELETE /me/permissions` (deauthorize the app)
+    FacebookRevoke,
+    /// `GET /me`, `GET /{page-id}`
+    FacebookNode,
+    /// `POST /{page-id}/feed`
+    FacebookFeed,
+    /// `www.instagram.com/oauth/authorize`
+    InstagramAuthorize,
+    /// `POST api.instagram.com/oauth/access_token` (short-lived token)
+    InstagramToken,
+    /// `GET graph.instagram.com/access_token` (`ig_exchange_token`)
+    InstagramExchange,
+    /// `GET graph.instagram.com/refresh_access_token` (`ig_refresh_token`)
+    InstagramRefresh,
+    /// `GET graph.instagram.com/{v}/me`
+    InstagramMe,
+    /// `www.linkedin.com/oauth/v2/authorization` and `/oauth/native-pkce/authorization`
+    #[serde(rename = "linkedin_authorize")]
+    LinkedInAuthorize,
+    /// `POST www.linkedin.com/oauth/v2/accessToken`
+    #[serde(rename = "linkedin_token")]
+    LinkedInToken,
+    /// `POST www.linkedin.com/oauth/v2/revoke`
+    #[serde(rename = "linkedin_revoke")]
+    LinkedInRevoke,
+    /// `GET api.linkedin.com/v2/userinfo`
+    #[serde(rename = "linkedin_userinfo")]
+    LinkedInUserinfo,
+    /// `GET api.linkedin.com/rest/organizationAcls`
+    #[serde(rename = "linkedin_organization_acls")]
+    LinkedInOrganizationAcls,
+    /// `GET api.linkedin.com/rest/organizations/{id}` and `?ids=List(…)`
+    #[serde(rename = "linkedin_organizations")]
+    LinkedInOrganizations,
+    /// `POST api.linkedin.com/rest/posts`
+    #[serde(rename = "linkedin_posts")]
+    LinkedInPosts,
+    /// `x.com/i/oauth2/authorize`
+    XAuthorize,
+    /// `POST api.x.com/2/oauth2/token`
+    XToken,
+    /// `POST api.x.com/2/oauth2/revoke`
+    XRevoke,
+    /// `GET api.x.com/2/users/me`
+    XUsersMe,
+    /// `POST api.x.com/2/tweets`
+    XTweets,
 }
 
 /// A fault to inject into one endpoint.
@@ -136,6 +213,230 @@ pub struct Fault {
     pub times: Option<u32>,
 }
 
+/// Client id of the Facebook app seeded by [`SandboxConfig::demo`].
+pub const DEMO_FACEBOOK_CLIENT_ID: &str = "1100000000000001";
+/// Client secret (app secret) of the demo Facebook app.
+pub const DEMO_FACEBOOK_CLIENT_SECRET: &str = "sandbox-facebook-secret";
+/// The exact redirect URI registered for the demo Facebook app (the relay page).
+pub const DEMO_FACEBOOK_REDIRECT_URI: &str = "https://relay.herald.invalid/callback";
+/// Client id (Instagram app id) of the Instagram app seeded by [`SandboxConfig::demo`].
+pub const DEMO_INSTAGRAM_CLIENT_ID: &str = "1200000000000001";
+/// Client secret of the demo Instagram app.
+pub const DEMO_INSTAGRAM_CLIENT_SECRET: &str = "sandbox-instagram-secret";
+/// The exact redirect URI registered for the demo Instagram app (the relay page).
+pub const DEMO_INSTAGRAM_REDIRECT_URI: &str = "https://relay.herald.invalid/callback";
+/// Client id of the LinkedIn app seeded by [`SandboxConfig::demo`].
+pub const DEMO_LINKEDIN_CLIENT_ID: &str = "78sandboxlinkedin";
+/// Client secret of the demo LinkedIn app (standard flow).
+pub const DEMO_LINKEDIN_CLIENT_SECRET: &str = "sandbox-linkedin-secret";
+/// The redirect URI registered for the demo LinkedIn app's standard flow (the relay page).
+pub const DEMO_LINKEDIN_REDIRECT_URI: &str = "https://relay.herald.invalid/callback";
+/// Client id of the X app (public native client) seeded by [`SandboxConfig::demo`].
+pub const DEMO_X_CLIENT_ID: &str = "c2FuZGJveC14LWNsaWVudDoxOmNp";
+/// The exact redirect URI registered for the demo X app (fixed loopback port).
+pub const DEMO_X_REDIRECT_URI: &str = "http://127.0.0.1:8080/callback";
+
+/// A Facebook app (client), its user, and the Pages that user manages.
+#[derive(Clone, Debug)]
+pub struct FacebookSeed {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Redirect URIs registered in the app dashboard; Facebook requires an exact match.
+    pub redirect_uris: Vec<String>,
+    /// App-scoped id of the user who signs in.
+    pub user_id: String,
+    pub user_name: String,
+    pub pages: Vec<FacebookPageSeed>,
+    /// Lifetime of the user token from the code exchange (real: about 1–2 hours).
+    pub short_lived_ttl_secs: i64,
+    /// Lifetime of the long-lived user token from `fb_exchange_token` (real: about 60 days).
+    pub long_lived_ttl_secs: i64,
+}
+
+/// A Facebook Page the user can grant.
+#[derive(Clone, Debug)]
+pub struct FacebookPageSeed {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    /// What the user may do on the Page (`MANAGE`, `CREATE_CONTENT`, `MODERATE`, …).
+    pub tasks: Vec<String>,
+    pub picture_url: String,
+    /// Id of the Instagram business account linked to the Page, if any.
+    pub instagram_business_account: Option<String>,
+}
+
+impl FacebookSeed {
+    /// "Forno Rossi" with two Pages; the first is linked to the Instagram business account.
+    pub fn demo() -> Self {
+        let all_tasks = ["ANALYZE", "ADVERTISE", "MESSAGING", "MODERATE", "CREATE_CONTENT", "MANAGE"];
+        Self {
+            client_id: DEMO_FACEBOOK_CLIENT_ID.to_owned(),
+            client_secret: DEMO_FACEBOOK_CLIENT_SECRET.to_owned(),
+            redirect_uris: vec![DEMO_FACEBOOK_REDIRECT_URI.to_owned()],
+            user_id: "10160000000000001".to_owned(),
+            user_name: "Giulia Rossi".to_owned(),
+            pages: vec![
+                FacebookPageSeed {
+                    id: "104000000000001".to_owned(),
+                    name: "Forno Rossi".to_owned(),
+                    category: "Bakery".to_owned(),
+                    tasks: all_tasks.iter().map(|t| (*t).to_owned()).collect(),
+                    picture_url: "https://sandbox.herald.invalid/img/forno-rossi.png".to_owned(),
+                    instagram_business_account: Some("17841400000000001".to_owned()),
+                },
+                FacebookPageSeed {
+                    id: "104000000000002".to_owned(),
+                    name: "Forno Rossi — Pasticceria".to_owned(),
+                    category: "Pastry Shop".to_owned(),
+                    tasks: ["ANALYZE", "MODERATE", "CREATE_CONTENT"].iter().map(|t| (*t).to_owned()).collect(),
+                    picture_url: "https://sandbox.herald.invalid/img/forno-rossi-pasticceria.png".to_owned(),
+                    instagram_business_account: None,
+                },
+            ],
+            short_lived_ttl_secs: 5400,
+            long_lived_ttl_secs: 5_184_000,
+        }
+    }
+}
+
+/// An Instagram app (Instagram Login) and the professional account that signs in.
+#[derive(Clone, Debug)]
+pub struct InstagramSeed {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Redirect URIs registered in the app dashboard; Instagram requires an exact match.
+    pub redirect_uris: Vec<String>,
+    /// The Instagram professional account id (`user_id`), e.g. `17841400000000001`.
+    pub user_id: String,
+    /// The app-scoped id Graph returns as `id`.
+    pub app_scoped_id: String,
+    pub username: String,
+    /// `BUSINESS` or `MEDIA_CREATOR`.
+    pub account_type: String,
+    pub profile_picture_url: String,
+    /// Lifetime of the short-lived token from the code exchange (real: 1 hour).
+    pub short_lived_ttl_secs: i64,
+    /// Lifetime of long-lived and refreshed tokens (real: 60 days).
+    pub long_lived_ttl_secs: i64,
+    /// How old a long-lived token must be before `ig_refresh_token` accepts it (real: 24 h).
+    pub refresh_min_age_secs: i64,
+}
+
+impl InstagramSeed {
+    /// `@fornorossi`, the business account linked to the "Forno Rossi" Page.
+    pub fn demo() -> Self {
+        Self {
+            client_id: DEMO_INSTAGRAM_CLIENT_ID.to_owned(),
+            client_secret: DEMO_INSTAGRAM_CLIENT_SECRET.to_owned(),
+            redirect_uris: vec![DEMO_INSTAGRAM_REDIRECT_URI.to_owned()],
+            user_id: "17841400000000001".to_owned(),
+            app_scoped_id: "9100000000000001".to_owned(),
+            username: "fornorossi".to_owned(),
+            account_type: "BUSINESS".to_owned(),
+            profile_picture_url: "https://sandbox.herald.invalid/img/fornorossi-ig.png".to_owned(),
+            short_lived_ttl_secs: 3600,
+            long_lived_ttl_secs: 5_184_000,
+            refresh_min_age_secs: 86_400,
+        }
+    }
+}
+
+/// A LinkedIn app, the member who signs in, and the organizations they administer.
+#[derive(Clone, Debug)]
+pub struct LinkedInSeed {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Redirect URIs registered for the standard (3-legged) flow: exact match.
+    pub redirect_uris: Vec<String>,
+    /// Whether LinkedIn enabled the native PKCE flow for this app (loopback, any port).
+    pub native_pkce: bool,
+    /// Whether the app gets refresh tokens (LinkedIn: approved partners only).
+    pub refresh_tokens: bool,
+    /// Member id; the person URN is `urn:li:person:{id}` and OpenID `sub` is the same id.
+    pub member_id: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub picture_url: String,
+    pub organizations: Vec<LinkedInOrganizationSeed>,
+    /// Access token lifetime (real: 60 days).
+    pub access_token_ttl_secs: i64,
+    /// Refresh token lifetime, not sliding (real: 365 days).
+    pub refresh_token_ttl_secs: i64,
+}
+
+/// A LinkedIn organization (company page) the member administers.
+#[derive(Clone, Debug)]
+pub struct LinkedInOrganizationSeed {
+    /// Numeric id; the URN is `urn:li:organization:{id}`.
+    pub id: u64,
+    pub localized_name: String,
+    pub vanity_name: String,
+}
+
+impl LinkedInSeed {
+    /// Giulia Rossi, administrator of two organizations.
+    pub fn demo() -> Self {
+        Self {
+            client_id: DEMO_LINKEDIN_CLIENT_ID.to_owned(),
+            client_secret: DEMO_LINKEDIN_CLIENT_SECRET.to_owned(),
+            redirect_uris: vec![DEMO_LINKEDIN_REDIRECT_URI.to_owned()],
+            native_pkce: true,
+            refresh_tokens: true,
+            member_id: "gR0ss1Sbx7".to_owned(),
+            given_name: "Giulia".to_owned(),
+            family_name: "Rossi".to_owned(),
+            picture_url: "https://sandbox.herald.invalid/img/giulia-rossi.jpg".to_owned(),
+            organizations: vec![
+                LinkedInOrganizationSeed {
+                    id: 90000001,
+                    localized_name: "Forno Rossi S.r.l.".to_owned(),
+                    vanity_name: "forno-rossi".to_owned(),
+                },
+                LinkedInOrganizationSeed {
+                    id: 90000002,
+                    localized_name: "Rossi Catering".to_owned(),
+                    vanity_name: "rossi-catering".to_owned(),
+                },
+            ],
+            access_token_ttl_secs: 5_184_000,
+            refresh_token_ttl_secs: 31_536_000,
+        }
+    }
+}
+
+/// An X app (OAuth 2.0 public "native app" client) and the account that signs in.
+#[derive(Clone, Debug)]
+pub struct XSeed {
+    pub client_id: String,
+    /// `None` for a public client (no secret); `Some` makes it confidential (HTTP Basic).
+    pub client_secret: Option<String>,
+    /// Callback URLs registered for the app; X requires an exact match.
+    pub redirect_uris: Vec<String>,
+    pub user_id: String,
+    pub name: String,
+    pub username: String,
+    pub profile_image_url: String,
+    /// Access token lifetime (real: 2 hours).
+    pub access_token_ttl_secs: i64,
+}
+
+impl XSeed {
+    /// `@FornoRossi`, callback on the fixed loopback port 8080.
+    pub fn demo() -> Self {
+        Self {
+            client_id: DEMO_X_CLIENT_ID.to_owned(),
+            client_secret: None,
+            redirect_uris: vec![DEMO_X_REDIRECT_URI.to_owned()],
+            user_id: "1500000000000000001".to_owned(),
+            name: "Forno Rossi".to_owned(),
+            username: "FornoRossi".to_owned(),
+            profile_image_url: "https://sandbox.herald.invalid/img/fornorossi_normal.jpg".to_owned(),
+            access_token_ttl_secs: 7200,
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -148,6 +449,12 @@ mod tests {
         assert_eq!(serde_json::to_string(&AutoConsent::Deny).unwrap(), r#""deny""#);
         let parsed: AutoConsent = serde_json::from_str(r#"{"approve":{}}"#).unwrap();
         assert!(matches!(parsed, AutoConsent::Approve { locations: None }));
+        let chosen: AutoConsent = serde_json::from_str(r#"{"choose":{"declined_scopes":["x"]}}"#).unwrap();
+        assert!(
+            matches!(chosen, AutoConsent::Choose { accounts: None, ref declined_scopes } if declined_scopes == &["x"])
+        );
+        assert_eq!(serde_json::to_string(&Endpoint::LinkedInToken).unwrap(), r#""linkedin_token""#);
+        assert_eq!(serde_json::to_string(&Endpoint::XUsersMe).unwrap(), r#""x_users_me""#);
         assert_eq!(serde_json::to_string(&Endpoint::GoogleAuthorize).unwrap(), r#""google_authorize""#);
         let fault: Fault = serde_json::from_str(r#"{"status":500}"#).unwrap();
         assert_eq!((fault.status, fault.delay_ms, fault.times), (Some(500), 0, None));

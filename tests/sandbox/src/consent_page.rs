@@ -122,3 +122,85 @@ pub(crate) fn error_page(status: u16, error: &str, reason: &str) -> String {
     );
     document(&heading, &body)
 }
+
+/// What the consent screen of Facebook, Instagram, LinkedIn or X shows.
+pub(crate) struct NetworkConsentView<'a> {
+    /// "Facebook", "Instagram", "LinkedIn" or "X".
+    pub brand: &'a str,
+    pub request_id: &'a str,
+    pub form_action: &'a str,
+    pub client_id: &'a str,
+    pub redirect_origin: &'a str,
+    /// `(id, label)` of accounts the person picks from (Facebook Pages); empty for none.
+    pub accounts: &'a [(String, String)],
+    /// Requested permissions, each a checkbox the person can untick.
+    pub scopes: &'a [String],
+}
+
+fn brand_bar(brand: &str) -> String {
+    format!(
+        "<div class=\"brand\"><span class=\"logo\">{}</span><span>Log in with {}</span>\
+         <span class=\"badge\">sandbox</span></div>\n",
+        html_escape(brand),
+        html_escape(brand)
+    )
+}
+
+/// A network's consent screen: the accounts to pick (all ticked) and the permissions asked for
+/// (all ticked; unticking one declines it, as Facebook's "Edit access" does).
+pub(crate) fn network_consent(view: &NetworkConsentView<'_>) -> String {
+    let mut accounts = String::new();
+    if !view.accounts.is_empty() {
+        accounts.push_str("<fieldset>\n<legend>Choose what Herald can access</legend>\n");
+        for (id, label) in view.accounts {
+            accounts.push_str(&format!(
+                "<label><input type=\"checkbox\" name=\"account\" value=\"{}\" checked> \
+                 <span>{}<br><span class=\"muted\">{}</span></span></label>\n",
+                html_escape(id),
+                html_escape(label),
+                html_escape(id)
+            ));
+        }
+        accounts.push_str("</fieldset>\n");
+    }
+    let mut scopes = String::from("<fieldset>\n<legend>Permissions</legend>\n");
+    for scope in view.scopes {
+        scopes.push_str(&format!(
+            "<label><input type=\"checkbox\" name=\"scope\" value=\"{0}\" checked> <code>{0}</code></label>\n",
+            html_escape(scope)
+        ));
+    }
+    scopes.push_str("</fieldset>\n");
+    let brand = html_escape(view.brand);
+    let body = format!(
+        "<main>\n{bar}<h1>Herald is requesting access to your {brand} account</h1>\n\
+         <p class=\"sub\">Untick anything you do not want to share.</p>\n\
+         <form method=\"post\" action=\"{action}\">\n\
+         <input type=\"hidden\" name=\"request_id\" value=\"{request_id}\">\n\
+         {accounts}{scopes}\
+         <p class=\"client\">App: {client_id}<br>After you choose, you will return to {origin}</p>\n\
+         <div class=\"actions\">\n\
+         <button type=\"submit\" name=\"decision\" value=\"allow\" class=\"primary\">Allow</button>\n\
+         <button type=\"submit\" name=\"decision\" value=\"deny\" class=\"secondary\">Cancel</button>\n\
+         </div>\n</form>\n</main>",
+        bar = brand_bar(view.brand),
+        action = html_escape(view.form_action),
+        request_id = html_escape(view.request_id),
+        client_id = html_escape(view.client_id),
+        origin = html_escape(view.redirect_origin),
+    );
+    document(&format!("Log in with {} (Herald sandbox)", view.brand), &body)
+}
+
+/// A network's authorization error page (never a redirect: the redirect URI is not trusted).
+pub(crate) fn network_error_page(brand: &str, status: u16, error: &str, reason: &str) -> String {
+    let heading = format!("Error {status}: {error}");
+    let body = format!(
+        "<main class=\"error\">\n{}<h1>This request is invalid</h1>\n\
+         <p><strong>{}</strong></p>\n<p class=\"muted\">{}</p>\n</main>",
+        brand_bar(brand),
+        html_escape(&heading),
+        html_escape(reason)
+    );
+    document(&format!("{brand}: {heading}"), &body)
+}

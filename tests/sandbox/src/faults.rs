@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::config::Endpoint;
 use crate::consent_page;
 use crate::http;
+use crate::shapes;
 use crate::state::{lock, Shared};
 
 /// How an endpoint reports errors, so a fault without a body still looks like the provider.
@@ -20,13 +21,40 @@ enum ErrorStyle {
     OAuth,
     /// Google API `{"error": {"code", "message", "status"}}`.
     GoogleApi,
+    /// Graph API `{"error": {"message", "type", "code", "fbtrace_id"}}` (Facebook, Instagram).
+    Graph,
+    /// `{"error_type", "code", "error_message"}` (Instagram Login code exchange).
+    InstagramLegacy,
+    /// LinkedIn `{"status", "serviceErrorCode", "code", "message"}`.
+    LinkedIn,
+    /// X problem `{"title", "type", "status", "detail"}`.
+    XProblem,
 }
 
 fn style(endpoint: Endpoint) -> ErrorStyle {
+    use Endpoint as E;
     match endpoint {
-        Endpoint::GoogleAuthorize => ErrorStyle::Html,
-        Endpoint::GoogleToken | Endpoint::GoogleRevoke => ErrorStyle::OAuth,
-        Endpoint::GoogleAccounts | Endpoint::GoogleLocations => ErrorStyle::GoogleApi,
+        E::GoogleAuthorize | E::FacebookAuthorize | E::InstagramAuthorize | E::LinkedInAuthorize | E::XAuthorize => {
+            ErrorStyle::Html
+        }
+        E::GoogleToken | E::GoogleRevoke | E::LinkedInToken | E::LinkedInRevoke | E::XToken | E::XRevoke => {
+            ErrorStyle::OAuth
+        }
+        E::GoogleAccounts | E::GoogleLocations => ErrorStyle::GoogleApi,
+        E::FacebookToken
+        | E::FacebookAccounts
+        | E::FacebookPermissions
+        | E::FacebookRevoke
+        | E::FacebookNode
+        | E::FacebookFeed
+        | E::InstagramExchange
+        | E::InstagramRefresh
+        | E::InstagramMe => ErrorStyle::Graph,
+        E::InstagramToken => ErrorStyle::InstagramLegacy,
+        E::LinkedInUserinfo | E::LinkedInOrganizationAcls | E::LinkedInOrganizations | E::LinkedInPosts => {
+            ErrorStyle::LinkedIn
+        }
+        E::XUsersMe | E::XTweets => ErrorStyle::XProblem,
     }
 }
 
@@ -95,6 +123,13 @@ fn generic_error(endpoint: Endpoint, status: u16) -> Response {
             let (rpc, message) = google_rpc_status(status);
             http::json(code, &json!({ "error": { "code": code.as_u16(), "message": message, "status": rpc } }))
         }
+        ErrorStyle::Graph => {
+            let (graph_code, message) = shapes::graph_generic(status);
+            shapes::graph_error(code, graph_code, None, message)
+        }
+        ErrorStyle::InstagramLegacy => shapes::instagram_legacy_error(code, code.canonical_reason().unwrap_or("Error")),
+        ErrorStyle::LinkedIn => shapes::linkedin_generic(status),
+        ErrorStyle::XProblem => shapes::x_generic(status),
     };
     if status == 429 || status == 503 {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

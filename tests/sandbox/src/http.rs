@@ -24,6 +24,11 @@ impl Params {
         self.0.iter().find(|(k, v)| k == key && !v.is_empty()).map(|(_, v)| v.as_str())
     }
 
+    /// Every key, in order (repeats included).
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
     /// Every value of a repeated `key`.
     pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())

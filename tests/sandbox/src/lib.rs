@@ -2,8 +2,9 @@
 //! endpoints faithfully enough for the app's real code paths to run against it, in tests and in
 //! demo mode.
 //!
-//! Each network lives in its own module under a path prefix (`/google/...`); `/__sandbox/...`
-//! holds the control endpoints. The [`Sandbox`] handle offers the same controls in-process.
+//! Each network lives in its own module under a path prefix standing for its real hosts
+//! (`/google/...`, `/facebook/...`, `/instagram/...`, `/linkedin/...`, `/x/...`; each module's
+//! documentation gives its mapping); `/__sandbox/...` holds the control endpoints. The [`Sandbox`] handle offers the same controls in-process.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,10 +21,16 @@
 mod admin;
 mod config;
 mod consent_page;
+pub mod facebook;
 mod faults;
 pub mod google;
+mod grants;
 mod http;
+pub mod instagram;
+pub mod linkedin;
+mod shapes;
 mod state;
+pub mod x;
 
 use std::io;
 use std::net::SocketAddr;
@@ -36,9 +43,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    AutoConsent, Endpoint, Fault, GoogleAccountSeed, GoogleLocationSeed, GoogleSeed, SandboxConfig,
-    DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
+    AutoConsent, Endpoint, FacebookPageSeed, FacebookSeed, Fault, GoogleAccountSeed, GoogleLocationSeed, GoogleSeed,
+    InstagramSeed, LinkedInOrganizationSeed, LinkedInSeed, SandboxConfig, XSeed, DEMO_FACEBOOK_CLIENT_ID,
+    DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
+    DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET, DEMO_INSTAGRAM_REDIRECT_URI, DEMO_LINKEDIN_CLIENT_ID,
+    DEMO_LINKEDIN_CLIENT_SECRET, DEMO_LINKEDIN_REDIRECT_URI, DEMO_X_CLIENT_ID, DEMO_X_REDIRECT_URI,
 };
+pub use grants::Published;
 use state::{lock, Shared};
 
 /// Largest request body any endpoint accepts.
@@ -50,6 +61,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 fn router(shared: Shared) -> Router {
     Router::new()
         .merge(google::router())
+        .merge(facebook::router())
+        .merge(instagram::router())
+        .merge(linkedin::router())
+        .merge(x::router())
         .merge(admin::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(shared)
@@ -151,6 +166,11 @@ impl Sandbox {
     /// How many requests `endpoint` has received (including faulted ones).
     pub fn hits(&self, endpoint: Endpoint) -> u64 {
         lock(&self.shared).hits.get(&endpoint).copied().unwrap_or(0)
+    }
+
+    /// Everything published through the sandbox's publishing endpoints, in order.
+    pub fn published(&self) -> Vec<Published> {
+        lock(&self.shared).nets.published.clone()
     }
 
     /// Stops accepting connections, lets in-flight requests finish (up to a few seconds), and

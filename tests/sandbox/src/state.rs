@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::config::{AutoConsent, Endpoint, Fault, GoogleSeed, SandboxConfig};
+use crate::grants::Nets;
 use crate::http::random_token;
 
 pub(crate) type Shared = Arc<Mutex<State>>;
@@ -18,6 +19,7 @@ pub(crate) const CODE_TTL: Duration = Duration::from_secs(600);
 pub(crate) const CONSENT_TTL: Duration = Duration::from_secs(3600);
 
 pub(crate) fn new_shared(config: SandboxConfig) -> Shared {
+    let nets = Nets::new(&config);
     Arc::new(Mutex::new(State {
         google_seed: config.google,
         access_token_ttl_secs: config.access_token_ttl_secs,
@@ -28,6 +30,7 @@ pub(crate) fn new_shared(config: SandboxConfig) -> Shared {
         hits: HashMap::new(),
         issued: Vec::new(),
         google: GoogleState::default(),
+        nets,
     }))
 }
 
@@ -49,6 +52,8 @@ pub(crate) struct State {
     /// Every code, access token and refresh token ever issued, in order.
     pub issued: Vec<String>,
     pub google: GoogleState,
+    /// Facebook, Instagram, LinkedIn and X (see `grants.rs`).
+    pub nets: Nets,
 }
 
 #[derive(Default)]
@@ -220,6 +225,9 @@ impl State {
 
     /// Whether a token or code belongs to a revoked grant.
     pub(crate) fn is_revoked(&self, token: &str) -> bool {
+        if self.nets.is_revoked(token) {
+            return true;
+        }
         let grant = self
             .google
             .access_tokens
@@ -243,6 +251,7 @@ impl State {
         for code in self.google.codes.values_mut() {
             code.consumed = true;
         }
+        self.nets.revoke_all();
     }
 
     /// Counts a hit and takes one application of the endpoint's fault, if any.

@@ -192,7 +192,7 @@ pub(super) async fn authorize(State(shared): State<Shared>, RawQuery(query): Raw
     };
     let request_id = st.add_consent_request(request.clone());
     match st.auto_consent.clone() {
-        Some(AutoConsent::Approve { locations }) => {
+        Some(AutoConsent::Approve { locations } | AutoConsent::Choose { accounts: locations, .. }) => {
             st.take_consent_request(&request_id);
             let granted = select_locations(&st.google_seed, locations.as_deref());
             approve(&mut st, &request, granted)

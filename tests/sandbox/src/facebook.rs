@@ -1,0 +1,629 @@
+//! Facebook: Facebook Login (manual flow) for a Pages app, and the Graph API calls Herald makes.
+//!
+//! The real hosts become path prefixes under `/facebook`, the real path kept after them:
+//! `www.facebook.com/{v}/dialog/oauth` → `/facebook/www/{v}/dialog/oauth`, and
+//! `graph.facebook.com/{v}/…` → `/facebook/graph/{v}/…` (e.g.
+//! `/facebook/graph/v25.0/me/accounts`). `{v}` is any `vN.M`. The consent page posts to the
+//! sandbox-only [`CONSENT_PATH`].
+//!
+//! Sources: manual login flow
+//! <https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow>, long-lived
+//! tokens <https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived>,
+//! Pages <https://developers.facebook.com/docs/pages/getting-started> and
+//! <https://developers.facebook.com/docs/graph-api/reference/user/accounts/>, permissions
+//! <https://developers.facebook.com/docs/graph-api/reference/user/permissions/>, errors
+//! <https://developers.facebook.com/docs/graph-api/guides/error-handling/>.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use crate::config::{Endpoint, FacebookPageSeed, FacebookSeed};
+use crate::consent_page;
+use crate::faults::gate;
+use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::http::{self, Params, Rejection};
+use crate::shapes::graph_error;
+use crate::state::{lock, Shared, State as SandboxState};
+
+/// Where the sandbox consent page posts the person's decision (sandbox-only).
+pub const CONSENT_PATH: &str = "/facebook/www/dialog/oauth/consent";
+
+/// Permissions a Pages app asks for; the dialog refuses others as invalid scopes.
+pub const KNOWN_SCOPES: &[&str] = &[
+    "public_profile",
+    "email",
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_read_user_content",
+    "business_management",
+    "instagram_basic",
+    "instagram_content_publish",
+    "read_insights",
+];
+
+const FLAVOR: Flavor = Flavor {
+    net: Net::Facebook,
+    brand: "Facebook",
+    consent_path: CONSENT_PATH,
+    code_prefix: "AQB",
+    // Facebook appends `#_=_` to the redirect.
+    fragment: Some("_=_"),
+    deny: &[
+        ("error", "access_denied"),
+        ("error_code", "200"),
+        ("error_description", "Permissions error"),
+        ("error_reason", "user_denied"),
+    ],
+    pick_accounts: true,
+};
+
+pub(crate) fn router() -> Router<Shared> {
+    Router::new()
+        .route("/facebook/www/{version}/dialog/oauth", get(authorize))
+        .route(CONSENT_PATH, post(consent))
+        .route("/facebook/graph/{version}/oauth/access_token", get(access_token))
+        .route("/facebook/graph/{version}/me", get(me))
+        .route("/facebook/graph/{version}/me/accounts", get(accounts))
+        .route("/facebook/graph/{version}/me/permissions", get(permissions).delete(deauthorize))
+        .route("/facebook/graph/{version}/{node}", get(node))
+        .route("/facebook/graph/{version}/{node}/feed", post(feed))
+}
+
+/// `vN.M`, as Graph versions are written.
+fn is_version(version: &str) -> bool {
+    let Some(rest) = version.strip_prefix('v') else {
+        return false;
+    };
+    let mut parts = rest.split('.');
+    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+}
+
+fn bad_version(version: &str) -> Response {
+    graph_error(StatusCode::BAD_REQUEST, 2500, None, &format!("Unknown path components: /{version}"))
+}
+
+fn page(status: StatusCode, error: &str, reason: &str) -> Response {
+    http::html(status, consent_page::network_error_page("Facebook", status.as_u16(), error, reason))
+}
+
+fn choices(seed: &FacebookSeed) -> Vec<Choice> {
+    seed.pages.iter().map(|p| (p.id.clone(), p.name.clone())).collect()
+}
+
+/// The dialog's checks: an unknown app, an unregistered redirect or a bad parameter is an
+/// error page, never a redirect.
+fn validate_authorize(seed: &FacebookSeed, params: &Params) -> Result<Pending, Rejection> {
+    let client_id = params.get("client_id").unwrap_or_default();
+    if client_id != seed.client_id {
+        return Err(Box::new(page(
+            StatusCode::BAD_REQUEST,
+            "invalid_client",
+            "Invalid App ID: the provided app ID does not look like a valid app ID.",
+        )));
+    }
+    let redirect_uri = params.get("redirect_uri").unwrap_or_default();
+    if !seed.redirect_uris.iter().any(|r| r == redirect_uri) {
+        return Err(Box::new(page(
+            StatusCode::BAD_REQUEST,
+            "redirect_uri_mismatch",
+            "URL blocked: this redirect failed because the redirect URI is not whitelisted in the \
+             app's Client OAuth Settings. Make sure Client and Web OAuth Login are on and add all \
+             your app domains as Valid OAuth Redirect URIs.",
+        )));
+    }
+    if let Some(other) = params.get("response_type").filter(|t| *t != "code") {
+        return Err(Box::new(page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("Unsupported response_type: {other}. This sandbox supports only \"code\"."),
+        )));
+    }
+    let scopes = grants::split_scopes(params.get("scope").unwrap_or_default(), &[',', ' ']);
+    let unknown: Vec<&str> = scopes.iter().map(String::as_str).filter(|s| !KNOWN_SCOPES.contains(s)).collect();
+    if !unknown.is_empty() {
+        return Err(Box::new(page(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            &format!("Invalid Scopes: {}", unknown.join(", ")),
+        )));
+    }
+    let pkce = match (params.get("code_challenge"), params.get("code_challenge_method")) {
+        (None, _) => None,
+        (Some(challenge), method @ (Some("S256" | "plain") | None)) => {
+            Some(Pkce { challenge: challenge.to_owned(), s256: method == Some("S256") })
+        }
+        (Some(_), Some(other)) => {
+            return Err(Box::new(page(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                &format!("Invalid code_challenge_method: {other}"),
+            )))
+        }
+    };
+    Ok(Pending {
+        client_id: client_id.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        state: params.get("state").map(str::to_owned),
+        scopes,
+        pkce,
+        created: std::time::Instant::now(),
+    })
+}
+
+/// `GET /facebook/www/{v}/dialog/oauth`
+async fn authorize(State(shared): State<Shared>, Path(version): Path<String>, RawQuery(q): RawQuery) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookAuthorize).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return page(StatusCode::NOT_FOUND, "not_found", "This page isn't available.");
+    }
+    let params = Params::from_query(q.as_deref());
+    let mut st = lock(&shared);
+    let pending = match validate_authorize(&st.nets.facebook_seed, &params) {
+        Ok(pending) => pending,
+        Err(page) => return *page,
+    };
+    let choices = choices(&st.nets.facebook_seed);
+    grants::ask(&mut st, &FLAVOR, pending, &choices)
+}
+
+/// `POST /facebook/www/dialog/oauth/consent` (sandbox consent page form)
+async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
+    let mut st = lock(&shared);
+    let choices = choices(&st.nets.facebook_seed);
+    grants::answer(&mut st, &FLAVOR, &body, &choices)
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    ((scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth")) && !token.is_empty())
+        .then(|| token.to_owned())
+}
+
+/// The access token of a Graph call: `access_token` parameter or `Authorization` header.
+fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
+    params.get("access_token").map(str::to_owned).or_else(|| bearer_token(headers))
+}
+
+fn token_failure(failure: Failure, client_id: &str) -> Response {
+    match failure {
+        Failure::Unknown => {
+            graph_error(StatusCode::BAD_REQUEST, 190, None, "Invalid OAuth access token - Cannot parse access token")
+        }
+        Failure::Expired => {
+            graph_error(StatusCode::BAD_REQUEST, 190, Some(463), "Error validating access token: Session has expired.")
+        }
+        Failure::Revoked => graph_error(
+            StatusCode::BAD_REQUEST,
+            190,
+            Some(458),
+            &format!("Error validating access token: The user has not authorized application {client_id}."),
+        ),
+    }
+}
+
+/// Checks the presented token; `missing` is the error for no token at all.
+fn authenticate(st: &SandboxState, token: Option<&str>, missing: (u32, &str)) -> Result<Auth, Rejection> {
+    let Some(token) = token else {
+        return Err(Box::new(graph_error(StatusCode::BAD_REQUEST, missing.0, None, missing.1)));
+    };
+    st.nets.facebook.check(token).map_err(|f| Box::new(token_failure(f, &st.nets.facebook_seed.client_id)))
+}
+
+const NO_TOKEN_ME: (u32, &str) =
+    (2500, "An active access token must be used to query information about the current user.");
+const NO_TOKEN: (u32, &str) = (104, "An access token is required to request this resource.");
+
+fn token_answer(token: &str, expires_in: i64) -> Response {
+    http::json_no_store(
+        StatusCode::OK,
+        &json!({ "access_token": token, "token_type": "bearer", "expires_in": expires_in }),
+    )
+}
+
+/// Checks `client_id` and `client_secret` of a token request.
+fn authenticate_app(seed: &FacebookSeed, params: &Params) -> Result<(), Rejection> {
+    if params.get("client_id") != Some(seed.client_id.as_str()) {
+        return Err(Box::new(graph_error(
+            StatusCode::BAD_REQUEST,
+            101,
+            None,
+            "Error validating application. Invalid application ID.",
+        )));
+    }
+    match params.get("client_secret") {
+        None => Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 1, None, "Missing client_secret parameter."))),
+        Some(secret) if secret != seed.client_secret => {
+            Err(Box::new(graph_error(StatusCode::BAD_REQUEST, 1, None, "Error validating client secret.")))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// `GET /facebook/graph/{v}/oauth/access_token`: code exchange, or `grant_type=fb_exchange_token`.
+async fn access_token(State(shared): State<Shared>, Path(version): Path<String>, RawQuery(q): RawQuery) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookToken).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let params = Params::from_query(q.as_deref());
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    if let Err(response) = authenticate_app(&st.nets.facebook_seed, &params) {
+        return *response;
+    }
+    match params.get("grant_type") {
+        None => exchange_code(st, &params),
+        Some("fb_exchange_token") => long_lived(st, &params),
+        Some(other) => graph_error(StatusCode::BAD_REQUEST, 100, None, &format!("Unsupported grant_type: {other}")),
+    }
+}
+
+fn exchange_code(st: &mut SandboxState, params: &Params) -> Response {
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return graph_error(StatusCode::BAD_REQUEST, 191, None, "Missing redirect_uri parameter.");
+    };
+    let Some(code) = params.get("code") else {
+        return graph_error(StatusCode::BAD_REQUEST, 100, None, "Missing authorization code");
+    };
+    let client_id = st.nets.facebook_seed.client_id.clone();
+    let grant = match st.nets.facebook.redeem(code, &client_id, Some(redirect_uri), params.get("code_verifier")) {
+        Ok(grant) => grant,
+        Err(error) => {
+            let (subcode, message) = match error {
+                CodeError::Reused => (Some(36009), "This authorization code has been used."),
+                CodeError::Expired => (Some(36007), "This authorization code has expired."),
+                CodeError::RedirectMismatch => (
+                    Some(36008),
+                    "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+                ),
+                CodeError::MissingVerifier | CodeError::BadVerifier => (None, "Invalid code verifier."),
+                CodeError::Unknown | CodeError::ClientMismatch => (None, "Invalid verification code format."),
+            };
+            return graph_error(StatusCode::BAD_REQUEST, 100, subcode, message);
+        }
+    };
+    let ttl = st.nets.facebook_seed.short_lived_ttl_secs;
+    let token = st.nets.facebook.issue(&mut st.issued, grant, Kind::Access, false, "EAAG", Some(ttl));
+    token_answer(&token, ttl)
+}
+
+fn long_lived(st: &mut SandboxState, params: &Params) -> Response {
+    let Some(short) = params.get("fb_exchange_token") else {
+        return graph_error(StatusCode::BAD_REQUEST, 100, None, "Missing fb_exchange_token parameter.");
+    };
+    let auth = match st.nets.facebook.check(short) {
+        Ok(auth) if auth.kind == Kind::Access => auth,
+        Ok(_) => return graph_error(StatusCode::BAD_REQUEST, 100, None, "Only user access tokens can be extended."),
+        Err(failure) => return token_failure(failure, &st.nets.facebook_seed.client_id),
+    };
+    let ttl = st.nets.facebook_seed.long_lived_ttl_secs;
+    let token = st.nets.facebook.issue(&mut st.issued, auth.grant, Kind::Access, true, "EAAG", Some(ttl));
+    token_answer(&token, ttl)
+}
+
+/// Fields of the Page node this sandbox knows.
+const PAGE_FIELDS: &[&str] =
+    &["id", "name", "access_token", "category", "tasks", "picture", "instagram_business_account"];
+
+fn requested_fields<'a>(params: &'a Params, default: &'a str) -> Result<Vec<&'a str>, Rejection> {
+    let fields: Vec<&str> =
+        params.get("fields").unwrap_or(default).split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
+    match fields.iter().find(|f| !PAGE_FIELDS.contains(f)) {
+        Some(unknown) => Err(Box::new(graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            None,
+            &format!("(#100) Tried accessing nonexisting field ({unknown}) on node type (Page)"),
+        ))),
+        None => Ok(fields),
+    }
+}
+
+/// A Page as Graph renders it with `fields`; `access_token` only when given one.
+fn render_page(page: &FacebookPageSeed, fields: &[&str], access_token: Option<&str>) -> Value {
+    let mut out = Map::new();
+    for field in fields {
+        let value = match *field {
+            "id" => json!(page.id),
+            "name" => json!(page.name),
+            "category" => json!(page.category),
+            "tasks" => json!(page.tasks),
+            "access_token" => match access_token {
+                Some(token) => json!(token),
+                None => continue,
+            },
+            "picture" => {
+                json!({ "data": { "height": 50, "is_silhouette": false, "url": page.picture_url, "width": 50 } })
+            }
+            "instagram_business_account" => match &page.instagram_business_account {
+                Some(id) => json!({ "id": id }),
+                None => continue,
+            },
+            _ => continue,
+        };
+        out.insert((*field).to_owned(), value);
+    }
+    // Graph always returns the node id.
+    out.entry("id").or_insert_with(|| json!(page.id));
+    Value::Object(out)
+}
+
+/// `GET /facebook/graph/{v}/me/accounts`: the granted Pages, each with a Page token.
+async fn accounts(
+    State(shared): State<Shared>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookAccounts).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let params = Params::from_query(q.as_deref());
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    let auth = match authenticate(st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    if let Kind::Page(_) = auth.kind {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            None,
+            "(#100) Tried accessing nonexisting field (accounts) on node type (Page)",
+        );
+    }
+    let fields = match requested_fields(&params, "access_token,category,name,id,tasks") {
+        Ok(fields) => fields,
+        Err(response) => return *response,
+    };
+    if !auth.has("pages_show_list") {
+        return http::json(StatusCode::OK, &json!({ "data": [] }));
+    }
+    // A Page token from a long-lived user token does not expire; otherwise it lives as long as
+    // the user token.
+    let page_ttl = if auth.long_lived { None } else { Some(auth.secs_left().unwrap_or(0)) };
+    let pages: Vec<FacebookPageSeed> =
+        st.nets.facebook_seed.pages.iter().filter(|p| auth.consent.accounts.contains(&p.id)).cloned().collect();
+    let mut data = Vec::with_capacity(pages.len());
+    for page in &pages {
+        let token = fields.contains(&"access_token").then(|| {
+            st.nets.facebook.issue(
+                &mut st.issued,
+                auth.grant,
+                Kind::Page(page.id.clone()),
+                auth.long_lived,
+                "EAAG",
+                page_ttl,
+            )
+        });
+        data.push(render_page(page, &fields, token.as_deref()));
+    }
+    let mut body = json!({ "data": data });
+    if let (Some(first), Some(last)) = (pages.first(), pages.last()) {
+        body["paging"] = json!({ "cursors": {
+            "before": URL_SAFE_NO_PAD.encode(&first.id),
+            "after": URL_SAFE_NO_PAD.encode(&last.id),
+        }});
+    }
+    http::json(StatusCode::OK, &body)
+}
+
+/// `GET /facebook/graph/{v}/me/permissions`: `{"data":[{"permission","status"}]}`.
+async fn permissions(
+    State(shared): State<Shared>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookPermissions).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    let mut data: Vec<Value> = Vec::new();
+    if !auth.consent.granted.iter().chain(&auth.consent.declined).any(|s| s == "public_profile") {
+        data.push(json!({ "permission": "public_profile", "status": "granted" }));
+    }
+    data.extend(auth.consent.granted.iter().map(|p| json!({ "permission": p, "status": "granted" })));
+    data.extend(auth.consent.declined.iter().map(|p| json!({ "permission": p, "status": "declined" })));
+    http::json(StatusCode::OK, &json!({ "data": data }))
+}
+
+/// `DELETE /facebook/graph/{v}/me/permissions`: removes the app, every token of the grant dies.
+async fn deauthorize(
+    State(shared): State<Shared>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookRevoke).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let query = Params::from_query(q.as_deref());
+    let form = Params::parse(&body);
+    let token = presented_token(&headers, &query).or_else(|| form.get("access_token").map(str::to_owned));
+    let mut st = lock(&shared);
+    let auth = match authenticate(&st, token.as_deref(), NO_TOKEN_ME) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    st.nets.facebook.revoke_grant(auth.grant);
+    http::json(StatusCode::OK, &json!({ "success": true }))
+}
+
+/// `GET /facebook/graph/{v}/me`: the user (user token) or the Page (Page token).
+async fn me(
+    State(shared): State<Shared>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookNode).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    let seed = &st.nets.facebook_seed;
+    match &auth.kind {
+        Kind::Page(id) => match seed.pages.iter().find(|p| &p.id == id) {
+            Some(page) => match requested_fields(&params, "name,id") {
+                Ok(fields) => http::json(StatusCode::OK, &render_page(page, &fields, None)),
+                Err(response) => *response,
+            },
+            None => token_failure(Failure::Unknown, &seed.client_id),
+        },
+        _ => http::json(StatusCode::OK, &json!({ "name": seed.user_name, "id": seed.user_id })),
+    }
+}
+
+fn no_such_object(id: &str) -> Response {
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        100,
+        Some(33),
+        &format!(
+            "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation."
+        ),
+    )
+}
+
+/// `GET /facebook/graph/{v}/{page-id}`: a granted Page (e.g. `fields=instagram_business_account`).
+async fn node(
+    State(shared): State<Shared>,
+    Path((version, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookNode).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    let Some(page) = st.nets.facebook_seed.pages.iter().find(|p| p.id == id) else {
+        return graph_error(
+            StatusCode::NOT_FOUND,
+            803,
+            None,
+            &format!("(#803) Some of the aliases you requested do not exist: {id}"),
+        );
+    };
+    let allowed = match &auth.kind {
+        Kind::Page(page_id) => page_id == &id,
+        _ => auth.consent.accounts.contains(&id),
+    };
+    if !allowed {
+        return no_such_object(&id);
+    }
+    match requested_fields(&params, "name,id") {
+        Ok(fields) => http::json(StatusCode::OK, &render_page(page, &fields, None)),
+        Err(response) => *response,
+    }
+}
+
+/// `POST /facebook/graph/{v}/{page-id}/feed` (form or query: `message`, `link`, `access_token`):
+/// publishes as the Page; needs that Page's token.
+async fn feed(
+    State(shared): State<Shared>,
+    Path((version, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::FacebookFeed).await {
+        return response;
+    }
+    if !is_version(&version) {
+        return bad_version(&version);
+    }
+    let query = Params::from_query(q.as_deref());
+    let form = Params::parse(&body);
+    let param = |key: &str| form.get(key).or_else(|| query.get(key)).map(str::to_owned);
+    let token = param("access_token").or_else(|| bearer_token(&headers));
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    let auth = match authenticate(st, token.as_deref(), NO_TOKEN) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    if !st.nets.facebook_seed.pages.iter().any(|p| p.id == id) {
+        return no_such_object(&id);
+    }
+    let page_token = matches!(&auth.kind, Kind::Page(page_id) if page_id == &id);
+    if !page_token || !auth.has("pages_manage_posts") || !auth.has("pages_read_engagement") {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            200,
+            None,
+            "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission",
+        );
+    }
+    let message = param("message").unwrap_or_default();
+    let link = param("link");
+    if message.is_empty() && link.is_none() {
+        return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) Missing message or attachment");
+    }
+    let post_id = format!("{id}_{}", 122_000_000_000_000_u64 + st.nets.published.len() as u64 + 1);
+    st.nets.published.push(Published {
+        network: "facebook".to_owned(),
+        author: id.clone(),
+        id: post_id.clone(),
+        text: message,
+    });
+    http::json(StatusCode::OK, &json!({ "id": post_id }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_versions() {
+        assert!(is_version("v25.0") && is_version("v20.0"));
+        assert!(!is_version("25.0") && !is_version("v25") && !is_version("v25.0.1") && !is_version("vX.0"));
+    }
+}

@@ -1,0 +1,421 @@
+//! X: OAuth 2.0 Authorization Code with PKCE for a public ("native app") client, and the API v2
+//! calls Herald makes.
+//!
+//! The real hosts become path prefixes under `/x`, the real path kept after them:
+//! `x.com/i/oauth2/authorize` → `/x/www/i/oauth2/authorize`, and `api.x.com/2/…` →
+//! `/x/api/2/…` (`oauth2/token`, `oauth2/revoke`, `users/me`, `tweets`). The consent page posts
+//! to the sandbox-only [`CONSENT_PATH`].
+//!
+//! Sources: <https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code>
+//! (PKCE required, S256 or plain; `offline.access` for a refresh token; public clients send
+//! `client_id` in the body, confidential ones HTTP Basic), users/me
+//! <https://docs.x.com/x-api/users/user-lookup-me>, posts
+//! <https://docs.x.com/x-api/posts/create-post>, errors
+//! <https://docs.x.com/x-api/fundamentals/response-codes-and-errors>.
+//! Refresh tokens rotate on every use; the previous one is accepted once more (as X does, so a
+//! response lost on the way does not strand the client), then refused.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use crate::config::{Endpoint, XSeed};
+use crate::consent_page;
+use crate::faults::gate;
+use crate::grants::{self, Auth, Choice, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::http::{self, Params, Rejection};
+use crate::shapes::{oauth_error, x_problem, x_unauthorized};
+use crate::state::{lock, Shared, State as SandboxState};
+
+/// Where the sandbox consent page posts the person's decision (sandbox-only).
+pub const CONSENT_PATH: &str = "/x/www/i/oauth2/authorize/consent";
+
+/// OAuth 2.0 scopes X knows.
+pub const KNOWN_SCOPES: &[&str] = &[
+    "tweet.read",
+    "tweet.write",
+    "tweet.moderate.write",
+    "users.read",
+    "follows.read",
+    "follows.write",
+    "offline.access",
+    "space.read",
+    "mute.read",
+    "mute.write",
+    "like.read",
+    "like.write",
+    "list.read",
+    "list.write",
+    "block.read",
+    "block.write",
+    "bookmark.read",
+    "bookmark.write",
+    "media.write",
+];
+
+/// `user.fields` values of the v2 User object.
+const USER_FIELDS: &[&str] = &[
+    "affiliation",
+    "connection_status",
+    "created_at",
+    "description",
+    "entities",
+    "id",
+    "location",
+    "most_recent_tweet_id",
+    "name",
+    "pinned_tweet_id",
+    "profile_banner_url",
+    "profile_image_url",
+    "protected",
+    "public_metrics",
+    "receives_your_dm",
+    "subscription_type",
+    "url",
+    "username",
+    "verified",
+    "verified_type",
+    "withheld",
+];
+
+const FLAVOR: Flavor = Flavor {
+    net: Net::X,
+    brand: "X",
+    consent_path: CONSENT_PATH,
+    code_prefix: "",
+    fragment: None,
+    deny: &[("error", "access_denied")],
+    pick_accounts: false,
+};
+
+const TOKEN_INVALID: &str = "Value passed for the token was invalid.";
+
+pub(crate) fn router() -> Router<Shared> {
+    Router::new()
+        .route("/x/www/i/oauth2/authorize", get(authorize))
+        .route(CONSENT_PATH, post(consent))
+        .route("/x/api/2/oauth2/token", post(token))
+        .route("/x/api/2/oauth2/revoke", post(revoke))
+        .route("/x/api/2/users/me", get(users_me))
+        .route("/x/api/2/tweets", post(tweets))
+}
+
+fn page(reason: &str) -> Response {
+    http::html(StatusCode::BAD_REQUEST, consent_page::network_error_page("X", 400, "Something went wrong", reason))
+}
+
+fn choices(seed: &XSeed) -> Vec<Choice> {
+    vec![(seed.user_id.clone(), format!("@{}", seed.username))]
+}
+
+fn validate_authorize(seed: &XSeed, params: &Params) -> Result<Pending, Rejection> {
+    if params.get("client_id") != Some(seed.client_id.as_str()) {
+        return Err(Box::new(page("You weren't able to give access to the App: unknown client_id.")));
+    }
+    let redirect_uri = params.get("redirect_uri").unwrap_or_default();
+    if !seed.redirect_uris.iter().any(|r| r == redirect_uri) {
+        return Err(Box::new(page(
+            "You weren't able to give access to the App: the redirect_uri is not a registered callback URL.",
+        )));
+    }
+    if params.get("response_type") != Some("code") {
+        return Err(Box::new(page("response_type must be code.")));
+    }
+    let Some(state) = params.get("state") else {
+        return Err(Box::new(page("Missing required parameter: state")));
+    };
+    let scopes = grants::split_scopes(params.get("scope").unwrap_or_default(), &[' ']);
+    if scopes.is_empty() || scopes.iter().any(|s| !KNOWN_SCOPES.contains(&s.as_str())) {
+        return Err(Box::new(page("Invalid scope.")));
+    }
+    let Some(challenge) = params.get("code_challenge") else {
+        return Err(Box::new(page("Missing required parameter: code_challenge")));
+    };
+    let s256 = match params.get("code_challenge_method") {
+        Some("S256") => true,
+        Some("plain") => false,
+        _ => return Err(Box::new(page("code_challenge_method must be S256 or plain."))),
+    };
+    if !grants::is_pkce_value(challenge) {
+        return Err(Box::new(page("Invalid code_challenge.")));
+    }
+    Ok(Pending {
+        client_id: seed.client_id.clone(),
+        redirect_uri: redirect_uri.to_owned(),
+        state: Some(state.to_owned()),
+        scopes,
+        pkce: Some(Pkce { challenge: challenge.to_owned(), s256 }),
+        created: std::time::Instant::now(),
+    })
+}
+
+/// `GET /x/www/i/oauth2/authorize`
+async fn authorize(State(shared): State<Shared>, RawQuery(q): RawQuery) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XAuthorize).await {
+        return response;
+    }
+    let params = Params::from_query(q.as_deref());
+    let mut st = lock(&shared);
+    let pending = match validate_authorize(&st.nets.x_seed, &params) {
+        Ok(pending) => pending,
+        Err(page) => return *page,
+    };
+    let choices = choices(&st.nets.x_seed);
+    grants::ask(&mut st, &FLAVOR, pending, &choices)
+}
+
+/// `POST /x/www/i/oauth2/authorize/consent` (sandbox consent page form)
+async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
+    let mut st = lock(&shared);
+    let choices = choices(&st.nets.x_seed);
+    grants::answer(&mut st, &FLAVOR, &body, &choices)
+}
+
+fn invalid_request(description: &str) -> Response {
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description)
+}
+
+/// Public client: `client_id` in the body. Confidential: HTTP Basic with the secret.
+fn authenticate_client(seed: &XSeed, headers: &HeaderMap, params: &Params) -> Result<(), Rejection> {
+    match &seed.client_secret {
+        Some(secret) => match http::basic_auth(headers) {
+            Some((id, given)) if id == seed.client_id && &given == secret => Ok(()),
+            _ => Err(Box::new(oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized_client",
+                "Missing valid authorization header",
+            ))),
+        },
+        None => match params.get("client_id") {
+            None => Err(Box::new(invalid_request("Missing required parameter [client_id]."))),
+            Some(id) if id == seed.client_id => Ok(()),
+            Some(_) => {
+                Err(Box::new(oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client authentication failed")))
+            }
+        },
+    }
+}
+
+/// `POST /x/api/2/oauth2/token` (form): `authorization_code` and `refresh_token`.
+async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XToken).await {
+        return response;
+    }
+    let params = Params::parse(&body);
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    let seed = st.nets.x_seed.clone();
+    if let Err(response) = authenticate_client(&seed, &headers, &params) {
+        return *response;
+    }
+    match params.get("grant_type") {
+        Some("authorization_code") => exchange_code(st, &seed, &params),
+        Some("refresh_token") => refresh(st, &seed, &params),
+        None => invalid_request("Missing required parameter [grant_type]."),
+        Some(_) => oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Value passed for the grant type was invalid.",
+        ),
+    }
+}
+
+fn issue_pair(st: &mut SandboxState, seed: &XSeed, grant: u64, scopes: &[String]) -> Response {
+    let ttl = seed.access_token_ttl_secs;
+    let access = st.nets.x.issue(&mut st.issued, grant, Kind::Access, false, "", Some(ttl));
+    let mut body = json!({
+        "token_type": "bearer",
+        "expires_in": ttl,
+        "access_token": access,
+        "scope": scopes.join(" "),
+    });
+    if scopes.iter().any(|s| s == "offline.access") {
+        body["refresh_token"] = json!(st.nets.x.issue(&mut st.issued, grant, Kind::Refresh, false, "", None));
+    }
+    http::json_no_store(StatusCode::OK, &body)
+}
+
+fn exchange_code(st: &mut SandboxState, seed: &XSeed, params: &Params) -> Response {
+    let Some(code) = params.get("code") else {
+        return invalid_request("Missing required parameter [code].");
+    };
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return invalid_request("Missing required parameter [redirect_uri].");
+    };
+    let Some(verifier) = params.get("code_verifier") else {
+        return invalid_request("Missing required parameter [code_verifier].");
+    };
+    match st.nets.x.redeem(code, &seed.client_id, Some(redirect_uri), Some(verifier)) {
+        Ok(grant) => {
+            let scopes = st.nets.x.grant(grant).map(|g| g.consent.granted.clone()).unwrap_or_default();
+            issue_pair(st, seed, grant, &scopes)
+        }
+        Err(_) => invalid_request(TOKEN_INVALID),
+    }
+}
+
+/// Rotates: a new access and refresh token; the presented one is accepted once more.
+fn refresh(st: &mut SandboxState, seed: &XSeed, params: &Params) -> Response {
+    let Some(refresh_token) = params.get("refresh_token") else {
+        return invalid_request("Missing required parameter [refresh_token].");
+    };
+    let auth = match st.nets.x.check(refresh_token) {
+        Ok(auth) if auth.kind == Kind::Refresh => auth,
+        _ => return invalid_request(TOKEN_INVALID),
+    };
+    let Some(entry) = st.nets.x.token_mut(refresh_token) else {
+        return invalid_request(TOKEN_INVALID);
+    };
+    match entry.uses_left {
+        Some(0) => return invalid_request(TOKEN_INVALID),
+        Some(n) => entry.uses_left = Some(n - 1),
+        None => entry.uses_left = Some(1),
+    }
+    issue_pair(st, seed, auth.grant, &auth.consent.granted)
+}
+
+/// `POST /x/api/2/oauth2/revoke` (form: `token`, `token_type_hint`?, `client_id`): ends the
+/// grant behind the token. Unknown tokens are answered the same way (RFC 7009 §2.2).
+async fn revoke(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XRevoke).await {
+        return response;
+    }
+    let params = Params::parse(&body);
+    let mut st = lock(&shared);
+    let seed = st.nets.x_seed.clone();
+    if let Err(response) = authenticate_client(&seed, &headers, &params) {
+        return *response;
+    }
+    let Some(token) = params.get("token") else {
+        return invalid_request("Missing required parameter [token].");
+    };
+    if let Ok(auth) = st.nets.x.check(token) {
+        st.nets.x.revoke_grant(auth.grant);
+    }
+    http::json(StatusCode::OK, &json!({ "revoked": true }))
+}
+
+fn authenticate(st: &SandboxState, headers: &HeaderMap) -> Result<Auth, Rejection> {
+    let token = http::bearer(headers).ok_or_else(|| Box::new(x_unauthorized()))?;
+    match st.nets.x.check(token) {
+        Ok(auth) if auth.kind == Kind::Access => Ok(auth),
+        _ => Err(Box::new(x_unauthorized())),
+    }
+}
+
+fn forbidden() -> Response {
+    x_problem(StatusCode::FORBIDDEN, "Forbidden", "about:blank", "Forbidden")
+}
+
+/// X's 400 for a bad query parameter: the problem plus an `errors` list.
+fn invalid_parameter(parameter: &str, values: Vec<String>, message: String) -> Response {
+    http::json(
+        StatusCode::BAD_REQUEST,
+        &json!({
+            "errors": [{ "parameters": { parameter: values }, "message": message }],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        }),
+    )
+}
+
+/// `GET /x/api/2/users/me[?user.fields=profile_image_url,…]` (needs `tweet.read users.read`)
+async fn users_me(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XUsersMe).await {
+        return response;
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, &headers) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    let allowed = ["expansions", "tweet.fields", "user.fields"];
+    if let Some(bad) = params.keys().find(|k| !allowed.contains(k)) {
+        return invalid_parameter(
+            bad,
+            vec![params.get(bad).unwrap_or_default().to_owned()],
+            format!("The query parameter [{bad}] is not one of [{}]", allowed.join(",")),
+        );
+    }
+    let fields: Vec<&str> =
+        params.get("user.fields").unwrap_or_default().split(',').filter(|f| !f.is_empty()).collect();
+    if let Some(bad) = fields.iter().find(|f| !USER_FIELDS.contains(f)) {
+        return invalid_parameter(
+            "user.fields",
+            vec![(*bad).to_owned()],
+            format!("The `user.fields` query parameter value [{bad}] is not one of [{}]", USER_FIELDS.join(",")),
+        );
+    }
+    if !auth.has("users.read") || !auth.has("tweet.read") {
+        return forbidden();
+    }
+    let seed = &st.nets.x_seed;
+    let mut user = Map::new();
+    user.insert("id".to_owned(), json!(seed.user_id));
+    user.insert("name".to_owned(), json!(seed.name));
+    user.insert("username".to_owned(), json!(seed.username));
+    for field in fields {
+        let value = match field {
+            "profile_image_url" => json!(seed.profile_image_url),
+            "protected" => json!(false),
+            "verified" => json!(false),
+            "description" => json!("Pane, focacce e dolci dal 1962."),
+            "location" => json!("Bologna, Italia"),
+            "created_at" => json!("2012-04-02T08:30:00.000Z"),
+            _ => continue,
+        };
+        user.insert(field.to_owned(), value);
+    }
+    http::json(StatusCode::OK, &json!({ "data": Value::Object(user) }))
+}
+
+/// `POST /x/api/2/tweets` (JSON `{"text": …}`; needs `tweet.write`): 201 with the new post.
+async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XTweets).await {
+        return response;
+    }
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    let auth = match authenticate(st, &headers) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    if !auth.has("tweet.write") || !auth.has("tweet.read") || !auth.has("users.read") {
+        return forbidden();
+    }
+    let Ok(post) = serde_json::from_slice::<Value>(&body) else {
+        return x_problem(
+            StatusCode::BAD_REQUEST,
+            "Invalid Request",
+            "https://api.twitter.com/2/problems/invalid-request",
+            "One or more parameters to your request was invalid.",
+        );
+    };
+    let text = post["text"].as_str().unwrap_or_default().to_owned();
+    if text.is_empty() && post.get("media").is_none() {
+        return x_problem(
+            StatusCode::BAD_REQUEST,
+            "Invalid Request",
+            "https://api.twitter.com/2/problems/invalid-request",
+            "One or more parameters to your request was invalid.",
+        );
+    }
+    let author = st.nets.x_seed.user_id.clone();
+    if st.nets.published.iter().any(|p| p.network == "x" && p.author == author && p.text == text) {
+        return x_problem(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "about:blank",
+            "You are not allowed to create a Tweet with duplicate content.",
+        );
+    }
+    let id = (1_900_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1).to_string();
+    st.nets.published.push(Published { network: "x".to_owned(), author, id: id.clone(), text: text.clone() });
+    http::json(StatusCode::CREATED, &json!({ "data": { "id": id, "text": text, "edit_history_tweet_ids": [id] } }))
+}

@@ -1,0 +1,302 @@
+//! Facebook Login and the Graph API calls Herald makes, over real HTTP (redirects not followed).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{client, location_header, query_param};
+use herald_sandbox::{
+    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_FACEBOOK_CLIENT_ID, DEMO_FACEBOOK_CLIENT_SECRET,
+    DEMO_FACEBOOK_REDIRECT_URI,
+};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+const SCOPES: &str = "pages_show_list,pages_manage_posts,pages_read_engagement";
+const PAGE_1: &str = "104000000000001";
+const PAGE_2: &str = "104000000000002";
+
+async fn start(auto: Option<AutoConsent>) -> Sandbox {
+    Sandbox::start(SandboxConfig { auto_consent: auto, ..SandboxConfig::demo() }).await.unwrap()
+}
+
+fn graph(sb: &Sandbox, path: &str) -> String {
+    format!("{}/facebook/graph/v25.0{path}", sb.base_url())
+}
+
+fn dialog(sb: &Sandbox, redirect_uri: &str) -> Url {
+    let mut url = Url::parse(&format!("{}/facebook/www/v25.0/dialog/oauth", sb.base_url())).unwrap();
+    url.query_pairs_mut()
+        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
+        .append_pair("redirect_uri", redirect_uri)
+        .append_pair("state", "fb-state")
+        .append_pair("response_type", "code")
+        .append_pair("scope", SCOPES);
+    url
+}
+
+async fn get_json(http: &Client, url: &str) -> (StatusCode, Value) {
+    let response = http.get(url).send().await.unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+async fn code(sb: &Sandbox, http: &Client) -> String {
+    let redirect = location_header(&http.get(dialog(sb, DEMO_FACEBOOK_REDIRECT_URI)).send().await.unwrap());
+    assert!(redirect.as_str().starts_with(DEMO_FACEBOOK_REDIRECT_URI));
+    assert_eq!(redirect.fragment(), Some("_=_"));
+    assert_eq!(query_param(&redirect, "state").as_deref(), Some("fb-state"));
+    query_param(&redirect, "code").unwrap()
+}
+
+async fn exchange(sb: &Sandbox, http: &Client, code: &str, secret: &str, redirect: &str) -> (StatusCode, Value) {
+    let mut url = Url::parse(&graph(sb, "/oauth/access_token")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
+        .append_pair("redirect_uri", redirect)
+        .append_pair("client_secret", secret)
+        .append_pair("code", code);
+    get_json(http, url.as_str()).await
+}
+
+async fn long_lived(sb: &Sandbox, http: &Client, short: &str) -> (StatusCode, Value) {
+    let mut url = Url::parse(&graph(sb, "/oauth/access_token")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("grant_type", "fb_exchange_token")
+        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
+        .append_pair("client_secret", DEMO_FACEBOOK_CLIENT_SECRET)
+        .append_pair("fb_exchange_token", short);
+    get_json(http, url.as_str()).await
+}
+
+/// Code → short-lived → long-lived user token.
+async fn user_token(sb: &Sandbox, http: &Client) -> String {
+    let code = code(sb, http).await;
+    let (status, short) = exchange(sb, http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    assert_eq!(status, StatusCode::OK, "{short}");
+    let (status, long) = long_lived(sb, http, short["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{long}");
+    long["access_token"].as_str().unwrap().to_owned()
+}
+
+fn assert_graph_error(body: &Value, code: u64, subcode: Option<u64>) {
+    let error = &body["error"];
+    assert_eq!(error["type"], "OAuthException", "{body}");
+    assert_eq!(error["code"], code, "{body}");
+    assert_eq!(error["error_subcode"].as_u64(), subcode, "{body}");
+    assert!(error["message"].is_string() && error["fbtrace_id"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn connect_list_pages_publish_and_deauthorize() {
+    let sb = start(Some(AutoConsent::Approve { locations: None })).await;
+    let http = client();
+    let code = code(&sb, &http).await;
+    let (status, short) = exchange(&sb, &http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    assert_eq!(status, StatusCode::OK, "{short}");
+    assert_eq!(short["token_type"], "bearer");
+    assert_eq!(short["expires_in"], 5400);
+    let (status, long) = long_lived(&sb, &http, short["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(long["expires_in"], 5_184_000);
+    let user = long["access_token"].as_str().unwrap();
+
+    let fields = "id,name,access_token,tasks,picture,instagram_business_account";
+    let (status, pages) =
+        get_json(&http, &format!("{}?fields={fields}&access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(status, StatusCode::OK, "{pages}");
+    let data = pages["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0]["id"], PAGE_1);
+    assert_eq!(data[0]["name"], "Forno Rossi");
+    assert_eq!(data[0]["instagram_business_account"]["id"], "17841400000000001");
+    assert!(data[0]["tasks"].as_array().unwrap().iter().any(|t| t == "CREATE_CONTENT"));
+    assert!(data[0]["picture"]["data"]["url"].is_string());
+    assert!(data[1].get("instagram_business_account").is_none());
+    assert!(pages["paging"]["cursors"]["after"].is_string());
+    let page_token = data[0]["access_token"].as_str().unwrap();
+
+    // The Authorization header works as well as the parameter.
+    let response = http
+        .get(format!("{}?fields=instagram_business_account,name", graph(&sb, &format!("/{PAGE_1}"))))
+        .bearer_auth(page_token)
+        .send()
+        .await
+        .unwrap();
+    let page: Value = response.json().await.unwrap();
+    assert_eq!(page["instagram_business_account"]["id"], "17841400000000001");
+    assert_eq!(page["id"], PAGE_1);
+
+    let (_, permissions) = get_json(&http, &format!("{}?access_token={user}", graph(&sb, "/me/permissions"))).await;
+    let granted: Vec<&str> = permissions["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["status"] == "granted")
+        .map(|p| p["permission"].as_str().unwrap())
+        .collect();
+    assert!(granted.contains(&"pages_manage_posts") && granted.contains(&"pages_show_list"));
+
+    // Publishing needs the Page's own token.
+    let feed = graph(&sb, &format!("/{PAGE_1}/feed"));
+    let response = http.post(&feed).form(&[("message", "Pane caldo!"), ("access_token", user)]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_graph_error(&response.json().await.unwrap(), 200, None);
+    let response =
+        http.post(&feed).form(&[("message", "Pane caldo!"), ("access_token", page_token)]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let posted: Value = response.json().await.unwrap();
+    assert!(posted["id"].as_str().unwrap().starts_with(&format!("{PAGE_1}_")));
+    let published = sb.published();
+    assert_eq!((published[0].network.as_str(), published[0].text.as_str()), ("facebook", "Pane caldo!"));
+
+    let response = http.delete(format!("{}?access_token={user}", graph(&sb, "/me/permissions"))).send().await.unwrap();
+    assert_eq!(response.json::<Value>().await.unwrap()["success"], true);
+    assert!(sb.is_revoked(user) && sb.is_revoked(page_token));
+    let (status, body) = get_json(&http, &format!("{}?access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_graph_error(&body, 190, Some(458));
+
+    let secrets = sb.issued_secrets();
+    for secret in [code.as_str(), short["access_token"].as_str().unwrap(), user, page_token] {
+        assert!(secrets.iter().any(|s| s == secret), "{secret} not recorded");
+    }
+    assert_eq!(sb.hits(Endpoint::FacebookToken), 2);
+    assert_eq!(sb.hits(Endpoint::FacebookAccounts), 2);
+}
+
+#[tokio::test]
+async fn dialog_refuses_unregistered_redirect_and_unknown_app_with_a_page() {
+    let sb = start(Some(AutoConsent::Approve { locations: None })).await;
+    let http = client();
+    let response = http.get(dialog(&sb, "http://127.0.0.1:8123/callback")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("redirect_uri_mismatch"));
+
+    let wrong = dialog(&sb, DEMO_FACEBOOK_REDIRECT_URI).as_str().replace(DEMO_FACEBOOK_CLIENT_ID, "999");
+    let response = http.get(&wrong).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("Invalid App ID"));
+
+    let bad_scope = dialog(&sb, DEMO_FACEBOOK_REDIRECT_URI).as_str().replace("pages_show_list", "manage_pages");
+    let response = http.get(&bad_scope).send().await.unwrap();
+    assert!(response.text().await.unwrap().contains("Invalid Scopes: manage_pages"));
+}
+
+#[tokio::test]
+async fn code_exchange_errors_are_graph_shaped() {
+    let sb = start(Some(AutoConsent::Approve { locations: None })).await;
+    let http = client();
+    let first = code(&sb, &http).await;
+    let (status, body) = exchange(&sb, &http, &first, "wrong-secret", DEMO_FACEBOOK_REDIRECT_URI).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_graph_error(&body, 1, None);
+    // A wrong secret never reaches the code: it is still good.
+    let (status, _) = exchange(&sb, &http, &first, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, body) = exchange(&sb, &http, &first, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    assert_graph_error(&body, 100, Some(36009));
+
+    let second = code(&sb, &http).await;
+    let (_, body) =
+        exchange(&sb, &http, &second, DEMO_FACEBOOK_CLIENT_SECRET, "https://relay.herald.invalid/other").await;
+    assert_graph_error(&body, 100, Some(36008));
+
+    let (_, body) = get_json(&http, &graph(&sb, "/me/accounts")).await;
+    assert_graph_error(&body, 2500, None);
+    let (_, body) = get_json(&http, &format!("{}?access_token=EAAGforged", graph(&sb, "/me/accounts"))).await;
+    assert_graph_error(&body, 190, None);
+}
+
+#[tokio::test]
+async fn chosen_pages_and_declined_permission_are_reported() {
+    let sb = start(Some(AutoConsent::Choose {
+        accounts: Some(vec![PAGE_2.to_owned()]),
+        declined_scopes: vec!["pages_manage_posts".to_owned()],
+    }))
+    .await;
+    let http = client();
+    let user = user_token(&sb, &http).await;
+    let (_, pages) = get_json(&http, &format!("{}?access_token={user}", graph(&sb, "/me/accounts"))).await;
+    let ids: Vec<&str> = pages["data"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [PAGE_2]);
+    let (_, permissions) = get_json(&http, &format!("{}?access_token={user}", graph(&sb, "/me/permissions"))).await;
+    assert!(permissions["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["permission"] == "pages_manage_posts" && p["status"] == "declined"));
+    let page_token = pages["data"][0]["access_token"].as_str().unwrap();
+    let response = http
+        .post(graph(&sb, &format!("/{PAGE_2}/feed")))
+        .form(&[("message", "ciao"), ("access_token", page_token)])
+        .send()
+        .await
+        .unwrap();
+    assert_graph_error(&response.json().await.unwrap(), 200, None);
+    // A Page that was not chosen cannot be read.
+    let (_, body) = get_json(&http, &format!("{}?access_token={user}", graph(&sb, &format!("/{PAGE_1}")))).await;
+    assert_graph_error(&body, 100, Some(33));
+}
+
+#[tokio::test]
+async fn expiry_faults_and_deny() {
+    let mut config =
+        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
+    config.facebook.short_lived_ttl_secs = 0;
+    let sb = Sandbox::start(config).await.unwrap();
+    let http = client();
+    let code = code(&sb, &http).await;
+    let (_, short) = exchange(&sb, &http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    let token = short["access_token"].as_str().unwrap();
+    let (_, body) = get_json(&http, &format!("{}?access_token={token}", graph(&sb, "/me/accounts"))).await;
+    assert_graph_error(&body, 190, Some(463));
+
+    sb.inject(Endpoint::FacebookAccounts, Fault { status: Some(500), times: Some(1), ..Fault::default() });
+    let (status, body) = get_json(&http, &format!("{}?access_token={token}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_graph_error(&body, 1, None);
+    assert_eq!(body["error"]["is_transient"], true);
+
+    sb.set_auto_consent(Some(AutoConsent::Deny));
+    let redirect = location_header(&http.get(dialog(&sb, DEMO_FACEBOOK_REDIRECT_URI)).send().await.unwrap());
+    assert_eq!(query_param(&redirect, "error").as_deref(), Some("access_denied"));
+    assert_eq!(query_param(&redirect, "error_reason").as_deref(), Some("user_denied"));
+    assert_eq!(query_param(&redirect, "state").as_deref(), Some("fb-state"));
+    assert!(query_param(&redirect, "code").is_none());
+}
+
+#[tokio::test]
+async fn consent_page_lets_a_person_pick_pages_and_untick_permissions() {
+    let sb = start(None).await;
+    let http = client();
+    let response = http.get(dialog(&sb, DEMO_FACEBOOK_REDIRECT_URI)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Log in with Facebook") && page.contains("Forno Rossi — Pasticceria"));
+    assert!(page.contains("value=\"pages_manage_posts\""));
+    let request_id = common::request_id(&page);
+    let response = http
+        .post(format!("{}/facebook/www/dialog/oauth/consent", sb.base_url()))
+        .form(&[
+            ("request_id", request_id.as_str()),
+            ("account", PAGE_1),
+            ("scope", "pages_show_list"),
+            ("scope", "pages_read_engagement"),
+            ("decision", "allow"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let redirect = location_header(&response);
+    let code = query_param(&redirect, "code").unwrap();
+    let (_, short) = exchange(&sb, &http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
+    let token = short["access_token"].as_str().unwrap();
+    let (_, pages) = get_json(&http, &format!("{}?access_token={token}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(pages["data"].as_array().unwrap().len(), 1);
+    let (_, permissions) = get_json(&http, &format!("{}?access_token={token}", graph(&sb, "/me/permissions"))).await;
+    assert!(permissions["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["permission"] == "pages_manage_posts" && p["status"] == "declined"));
+}
