@@ -17,6 +17,10 @@ pub struct SandboxConfig {
     pub access_token_ttl_secs: i64,
     /// When set, the authorize endpoint answers at once instead of showing a consent page.
     pub auto_consent: Option<AutoConsent>,
+    /// The admin API (`/__sandbox/*`): `None` (the default, and what the app's in-process demo
+    /// sandbox uses) leaves it unrouted (404); `Some(token)` serves it to requests carrying
+    /// `Authorization: Bearer <token>`. Give tests a random token ([`crate::new_admin_token`]).
+    pub admin_token: Option<String>,
 }
 
 impl SandboxConfig {
@@ -43,6 +47,7 @@ impl SandboxConfig {
             },
             access_token_ttl_secs: 3599,
             auto_consent: None,
+            admin_token: None,
         }
     }
 }
