@@ -120,6 +120,19 @@ test("Settings exports the account list to Documents, without any secret", async
   }
 });
 
+test("in this demo (fixed by HERALD_DEMO) Settings offers no form that would save real credentials", async () => {
+  const forced = await $t("mode-forced");
+  await forced.waitForDisplayed({ timeout: 10_000 });
+  assert.ok((await forced.getText()).includes("HERALD_DEMO"));
+  assert.equal(await (await $t("credentials-google_business")).isExisting(), false);
+  assert.equal(await (await $t("use-live")).isExisting(), false);
+});
+
+test("the sandbox's admin API refuses requests without its token", async () => {
+  const res = await fetch(`${sandbox}/__sandbox/secrets`);
+  assert.equal(res.status, 401);
+});
+
 test("no token the sandbox issued is in Herald's data directory", async () => {
   const secrets = await (await admin("secrets", undefined, "GET")).json();
   assert.ok(secrets.length >= 3, "the connect issued a code and tokens");
