@@ -17,6 +17,9 @@ const COMMANDS: &[&str] = &[
     "accounts_connect_finish",
     "accounts_disconnect",
     "accounts_check",
+    "mode_status",
+    "mode_use_live",
+    "mode_use_demo",
 ];
 
 fn main() {

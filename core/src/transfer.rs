@@ -46,6 +46,10 @@ const MAX_CLIENT_ID: usize = 512;
 const MAX_EXTERNAL_ID: usize = 512;
 const MAX_DISPLAY_NAME: usize = 512;
 const MAX_AVATAR_URL: usize = 2_048;
+/// The only hosts (each with its subdomains) an imported avatar may be loaded from: the
+/// networks' image servers, the same list as the `img-src` of the app's shipped CSP.
+pub const AVATAR_HOSTS: [&str; 5] =
+    ["googleusercontent.com", "fbcdn.net", "cdninstagram.com", "media.licdn.com", "pbs.twimg.com"];
 /// Values `Herald::set_locale` accepts (keep in step with `settings.rs`).
 const SUPPORTED_LOCALES: [&str; 2] = ["en", "it"];
 
@@ -233,9 +237,11 @@ fn validate(file: ExportFile) -> Result<Snapshot> {
         text(&format!("{which}: displayName"), &record.display_name, MAX_DISPLAY_NAME, false)?;
         if let Some(avatar) = &record.avatar_url {
             text(&format!("{which}: avatarUrl"), avatar, MAX_AVATAR_URL, false)?;
-            let web = url::Url::parse(avatar).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
-            if !web {
-                return Err(invalid(format!("{which}: avatarUrl must be an http(s) address")));
+            if !is_network_image(avatar) {
+                return Err(invalid(format!(
+                    "{which}: avatarUrl must be an https address on a network's image server ({})",
+                    AVATAR_HOSTS.join(", ")
+                )));
             }
         }
         snapshot.accounts.push(PortableAccount {
@@ -248,6 +254,23 @@ fn validate(file: ExportFile) -> Result<Snapshot> {
         });
     }
     Ok(snapshot)
+}
+
+/// `https://` on the default port, no user info, host one of [`AVATAR_HOSTS`] or a subdomain.
+fn is_network_image(address: &str) -> bool {
+    let Ok(url) = url::Url::parse(address) else {
+        return false;
+    };
+    let Some(url::Host::Domain(host)) = url.host() else {
+        return false;
+    };
+    url.scheme() == "https"
+        && url.port().is_none()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && AVATAR_HOSTS.iter().any(|allowed| {
+            host == *allowed || host.strip_suffix(allowed).is_some_and(|sub| sub.len() > 1 && sub.ends_with('.'))
+        })
 }
 
 /// A string field: at most `max` characters, no control characters, and (unless `may_be_empty`)

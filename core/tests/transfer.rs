@@ -298,8 +298,8 @@ async fn invalid_field_values_are_refused() {
         (json!({ "displayName": "n".repeat(513) }), "longer than 512"),
         (json!({ "externalId": "" }), "empty"),
         (json!({ "externalId": "e".repeat(600) }), "longer than"),
-        (json!({ "avatarUrl": "javascript:alert(1)" }), "http(s)"),
-        (json!({ "avatarUrl": "file:///etc/passwd" }), "http(s)"),
+        (json!({ "avatarUrl": "javascript:alert(1)" }), "account 1: avatarUrl must be an https address"),
+        (json!({ "avatarUrl": "file:///etc/passwd" }), "account 1: avatarUrl must be an https address"),
         (json!({ "connectedAt": "yesterday" }), "malformed"),
     ];
     for (patch, says) in cases {
@@ -319,6 +319,57 @@ async fn invalid_field_values_are_refused() {
     v = file(vec![]);
     v["networkCredentials"][0]["clientId"] = json!(" ");
     assert_refused(&h, &base, &v.to_string(), "empty").await;
+}
+
+/// An avatar is shown by the window, so an imported one may only point at the networks' image
+/// servers over https: never at a local service, a plain-http address or any other host.
+#[tokio::test]
+async fn avatars_must_be_https_on_the_networks_image_servers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (h, base) = herald_with_data(&dir).await;
+    let refused = [
+        "http://127.0.0.1:4010/avatar.png",
+        "http://lh3.googleusercontent.com/a/photo.jpg",
+        "https://127.0.0.1/avatar.png",
+        "https://[::1]/avatar.png",
+        "https://localhost/avatar.png",
+        "https://example.com/avatar.png",
+        "https://googleusercontent.com.evil.example/a.jpg",
+        "https://evilgoogleusercontent.com/a.jpg",
+        "https://licdn.com/a.jpg",
+        "https://twimg.com/a.jpg",
+        "https://lh3.googleusercontent.com:8443/a.jpg",
+        "https://user:pw@lh3.googleusercontent.com/a.jpg",
+        "data:image/png;base64,AAAA",
+    ];
+    for avatar in refused {
+        let mut second = account(2);
+        second["avatarUrl"] = json!(avatar);
+        let v = file(vec![account(1), second]);
+        assert_refused(&h, &base, &v.to_string(), "account 2: avatarUrl must be an https address").await;
+        let message = h.import_data(&v.to_string()).await.unwrap_err().to_string();
+        assert!(message.contains("googleusercontent.com") && message.contains("pbs.twimg.com"), "{message}");
+    }
+    let accepted = [
+        "https://lh3.googleusercontent.com/a/photo.jpg=s96",
+        "https://googleusercontent.com/a.jpg",
+        "https://scontent-mxp1-1.xx.fbcdn.net/v/t1/p.jpg",
+        "https://scontent.cdninstagram.com/v/p.jpg",
+        "https://media.licdn.com/dms/image/p.jpg",
+        "https://pbs.twimg.com/profile_images/1/p.jpg",
+        "https://LH3.GoogleUserContent.com/a.jpg",
+    ];
+    let accounts: Vec<Value> = accepted
+        .iter()
+        .enumerate()
+        .map(|(n, avatar)| {
+            let mut a = account(10 + n);
+            a["avatarUrl"] = json!(avatar);
+            a
+        })
+        .collect();
+    let summary = h.import_data(&file(accounts).to_string()).await.unwrap();
+    assert_eq!(summary.accounts as usize, accepted.len());
 }
 
 #[tokio::test]

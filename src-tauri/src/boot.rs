@@ -1,19 +1,127 @@
 //! Deciding how Herald starts: live against the real networks, or in demo mode against the
 //! sandbox (in-process, or an external one named by `HERALD_SANDBOX_URL`).
 //!
-//! Demo mode is chosen when `HERALD_DEMO=1`, or when `HERALD_DEMO` is unset and no network
-//! credentials have been saved in the live data directory. Demo data lives in its own
-//! directory (`<data>/demo`) and keyring service, so it never mixes with real accounts.
+//! The mode is, in this order: what `HERALD_DEMO` says (`1`/`true`: demo, `0`/`false`: live);
+//! else the choice the user made in Settings ("Use my real accounts" / "Back to demo"), kept in
+//! the live data directory as the file `mode` (`live` or `demo`); else, on a first start, live
+//! when the live database already has network credentials and demo otherwise.
+//!
+//! Live data is the data directory itself with the keyring service `herald`; demo data lives
+//! in `<data>/demo` with the keyring service `herald-demo`, so the two never mix. Credentials for
+//! the live mode are always saved into the live data, even while the demo runs.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use herald_core::api::Credentials;
 use herald_core::store::Recovery;
-use herald_core::{Config, Endpoints, Herald, NetworkId, Sensitive};
+use herald_core::{Config, Endpoints, Error, Herald, NetworkId, Sensitive};
+
+/// The file in the live data directory that remembers the chosen mode.
+pub const MODE_FILE: &str = "mode";
+/// Keyring service of the live data.
+pub const LIVE_SERVICE: &str = "herald";
+/// Keyring service of the demo data.
+pub const DEMO_SERVICE: &str = "herald-demo";
+/// The demo's data directory, inside the live one.
+pub const DEMO_DIR: &str = "demo";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Live,
+    Demo,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Live => "live",
+            Mode::Demo => "demo",
+        }
+    }
+}
+
+/// What the launch environment says, read once at start (tests build one directly).
+#[derive(Clone, Debug)]
+pub struct BootEnv {
+    /// The live data directory (`HERALD_DATA_DIR` or the OS default).
+    pub data_dir: PathBuf,
+    /// `HERALD_DEMO`, when set.
+    pub demo: Option<String>,
+    /// `HERALD_SANDBOX_URL`, when set and not empty.
+    pub sandbox_url: Option<String>,
+    /// `HERALD_ENDPOINTS_FILE`, when set.
+    pub endpoints_file: Option<PathBuf>,
+}
+
+impl BootEnv {
+    pub fn from_env() -> Self {
+        Self {
+            data_dir: herald_core::default_data_dir(),
+            demo: std::env::var("HERALD_DEMO").ok(),
+            sandbox_url: std::env::var("HERALD_SANDBOX_URL").ok().filter(|u| !u.is_empty()),
+            endpoints_file: std::env::var_os("HERALD_ENDPOINTS_FILE").map(PathBuf::from),
+        }
+    }
+
+    /// The mode `HERALD_DEMO` imposes on this launch, if any.
+    pub fn forced(&self) -> Option<Mode> {
+        match self.demo.as_deref().map(str::trim) {
+            Some("1" | "true") => Some(Mode::Demo),
+            Some("0" | "false") => Some(Mode::Live),
+            _ => None,
+        }
+    }
+
+    /// The live configuration: the data directory, the real endpoints (or those of
+    /// `HERALD_ENDPOINTS_FILE`) and the `herald` keyring service.
+    pub fn live_config(&self) -> herald_core::Result<Config> {
+        let mut config = Config::new(self.data_dir.clone());
+        config.vault_service = LIVE_SERVICE.to_owned();
+        if let Some(file) = &self.endpoints_file {
+            let json = std::fs::read_to_string(file)
+                .map_err(|e| Error::InvalidInput(format!("cannot read {}: {e}", file.display())))?;
+            config.endpoints = Endpoints::from_json(&json)?;
+        }
+        Ok(config)
+    }
+}
+
+/// The mode chosen in Settings, if any. An unreadable or unknown file counts as no choice.
+pub fn saved_mode(data_dir: &Path) -> Option<Mode> {
+    let text = match std::fs::read_to_string(data_dir.join(MODE_FILE)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            tracing::warn!("the saved mode cannot be read: {e}");
+            return None;
+        }
+    };
+    match text.trim() {
+        "live" => Some(Mode::Live),
+        "demo" => Some(Mode::Demo),
+        other => {
+            tracing::warn!(saved = %other.chars().take(20).collect::<String>(), "unknown saved mode ignored");
+            None
+        }
+    }
+}
+
+/// Remember `mode` for the next starts (written whole: a crash leaves the old file or the new).
+pub fn save_mode(data_dir: &Path, mode: Mode) -> herald_core::Result<()> {
+    let file = data_dir.join(MODE_FILE);
+    let partial = data_dir.join(format!("{MODE_FILE}.partial"));
+    std::fs::create_dir_all(data_dir)
+        .and_then(|()| std::fs::write(&partial, format!("{}\n", mode.as_str())))
+        .and_then(|()| std::fs::rename(&partial, &file))
+        .map_err(|e| Error::StorageFile(format!("could not save the chosen mode in {}: {e}", file.display())))
+}
 
 pub struct Booted {
     pub herald: Arc<Herald>,
     pub demo: bool,
+    /// The mode was imposed by `HERALD_DEMO`, so switching in Settings cannot change it.
+    pub forced: bool,
     /// A damaged or newer-schema database that was set aside at start (the user is told).
     pub recovery: Option<Recovery>,
     /// Keeps the in-process sandbox alive for the app's lifetime.
@@ -21,56 +129,121 @@ pub struct Booted {
     pub _sandbox: Option<herald_sandbox::Sandbox>,
 }
 
-pub async fn boot() -> herald_core::Result<Booted> {
-    let data_dir = herald_core::default_data_dir();
-    let forced = match std::env::var("HERALD_DEMO").ok().as_deref() {
-        Some("1" | "true") => Some(true),
-        Some("0" | "false") => Some(false),
-        _ => None,
-    };
-    if forced == Some(true) || (forced.is_none() && !data_dir.join(herald_core::store::DB_FILE).exists()) {
-        return boot_demo(&data_dir, None).await;
+pub async fn boot(env: &BootEnv) -> herald_core::Result<Booted> {
+    let forced = env.forced();
+    match forced.or_else(|| saved_mode(&env.data_dir)) {
+        Some(Mode::Demo) => boot_demo(env, None, forced.is_some()).await,
+        Some(Mode::Live) => {
+            // Opening checks the database (and sets a damaged one aside); the report travels.
+            let herald = Herald::open(env.live_config()?).await?;
+            Ok(live(herald, forced.is_some()))
+        }
+        None => {
+            if !env.data_dir.join(herald_core::store::DB_FILE).exists() {
+                return boot_demo(env, None, false).await;
+            }
+            let herald = Herald::open(env.live_config()?).await?;
+            if herald.store().has_any_credentials().await? {
+                return Ok(live(herald, false));
+            }
+            let recovery = herald.store().recovery().cloned();
+            herald.shutdown().await;
+            boot_demo(env, recovery, false).await
+        }
     }
-    let mut config = Config::new(data_dir.clone());
-    if let Some(file) = std::env::var_os("HERALD_ENDPOINTS_FILE") {
-        let json = std::fs::read_to_string(&file).map_err(|e| {
-            herald_core::Error::InvalidInput(format!("cannot read {}: {e}", Path::new(&file).display()))
-        })?;
-        config.endpoints = Endpoints::from_json(&json)?;
-    }
-    // Opening checks the database (and sets a damaged one aside); the report travels with us.
-    let herald = Herald::open(config).await?;
+}
+
+fn live(herald: Arc<Herald>, forced: bool) -> Booted {
     let recovery = herald.store().recovery().cloned();
-    if forced.is_none() && !herald.store().has_any_credentials().await? {
-        herald.shutdown().await;
-        return boot_demo(&data_dir, recovery).await;
-    }
-    Ok(Booted {
+    Booted {
         herald,
         demo: false,
+        forced,
         recovery,
         #[cfg(feature = "demo")]
         _sandbox: None,
-    })
+    }
+}
+
+/// One network's credentials as the user typed them.
+pub struct NewCredentials {
+    pub network: NetworkId,
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+}
+
+/// Save credentials into the live data (database and the `herald` keyring service), whatever
+/// mode this process runs in. In demo mode the live data is opened just for this.
+pub async fn save_live_credentials(env: &BootEnv, new: NewCredentials) -> herald_core::Result<Credentials> {
+    let herald = Herald::open(env.live_config()?).await?;
+    let saved = herald.save_credentials(new.network, &new.client_id, new.client_secret).await;
+    herald.shutdown().await;
+    saved
+}
+
+/// Whether the live data has any network credentials (without creating it when it does not exist).
+pub async fn live_has_credentials(env: &BootEnv) -> herald_core::Result<bool> {
+    if !env.data_dir.join(herald_core::store::DB_FILE).exists() {
+        return Ok(false);
+    }
+    let herald = Herald::open(env.live_config()?).await?;
+    let any = herald.store().has_any_credentials().await;
+    herald.shutdown().await;
+    any
+}
+
+/// "Use my real accounts": save `new` (when given) into the live data, then make the next start
+/// live. Refused when `HERALD_DEMO` decides the mode, or when the live data would have no
+/// credentials to connect with; nothing is remembered then.
+pub async fn choose_live(env: &BootEnv, new: Option<NewCredentials>) -> herald_core::Result<()> {
+    refuse_if_forced(env)?;
+    if let Some(new) = new {
+        save_live_credentials(env, new).await?;
+    }
+    if !live_has_credentials(env).await? {
+        return Err(Error::CredentialsMissing("your real accounts"));
+    }
+    save_mode(&env.data_dir, Mode::Live)
+}
+
+/// "Back to demo": make the next start a demo. The live data is left exactly as it is.
+pub fn choose_demo(env: &BootEnv) -> herald_core::Result<()> {
+    refuse_if_forced(env)?;
+    if !cfg!(feature = "demo") {
+        return Err(Error::InvalidInput("this build of Herald has no demo mode".into()));
+    }
+    save_mode(&env.data_dir, Mode::Demo)
+}
+
+fn refuse_if_forced(env: &BootEnv) -> herald_core::Result<()> {
+    match env.forced() {
+        Some(_) => Err(Error::InvalidInput(
+            "this launch of Herald was started with the HERALD_DEMO setting, which decides the mode; start \
+             Herald without it to switch"
+                .into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 #[cfg(feature = "demo")]
-async fn boot_demo(data_dir: &Path, live_recovery: Option<Recovery>) -> herald_core::Result<Booted> {
+async fn boot_demo(env: &BootEnv, live_recovery: Option<Recovery>, forced: bool) -> herald_core::Result<Booted> {
     use herald_sandbox::{Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
 
-    let (base_url, sandbox) = match std::env::var("HERALD_SANDBOX_URL").ok().filter(|u| !u.is_empty()) {
-        Some(url) => (url, None),
+    let (base_url, sandbox) = match &env.sandbox_url {
+        Some(url) => (url.clone(), None),
         None => {
+            // No admin token: the in-process sandbox serves no `/__sandbox/*` route.
             let sandbox = Sandbox::start(SandboxConfig::demo())
                 .await
-                .map_err(|e| herald_core::Error::Internal(format!("could not start the demo sandbox: {e}")))?;
+                .map_err(|e| Error::Internal(format!("could not start the demo sandbox: {e}")))?;
             (sandbox.base_url(), Some(sandbox))
         }
     };
     tracing::info!(sandbox = %base_url, "demo mode");
-    let mut config = Config::new(data_dir.join("demo"));
+    let mut config = Config::new(env.data_dir.join(DEMO_DIR));
     config.endpoints = Endpoints::sandbox(&base_url)?;
-    config.vault_service = "herald-demo".to_owned();
+    config.vault_service = DEMO_SERVICE.to_owned();
     let herald = Herald::open(config).await?;
     if herald.store().client_id(NetworkId::GoogleBusiness).await?.is_none() {
         // The sandbox's public demo client; its "secret" is a published test value. Saving it
@@ -88,12 +261,171 @@ async fn boot_demo(data_dir: &Path, live_recovery: Option<Recovery>) -> herald_c
         }
     }
     let recovery = herald.store().recovery().cloned().or(live_recovery);
-    Ok(Booted { herald, demo: true, recovery, _sandbox: sandbox })
+    Ok(Booted { herald, demo: true, forced, recovery, _sandbox: sandbox })
 }
 
 #[cfg(not(feature = "demo"))]
-async fn boot_demo(_data_dir: &Path, _live_recovery: Option<Recovery>) -> herald_core::Result<Booted> {
-    Err(herald_core::Error::Internal(
+async fn boot_demo(_env: &BootEnv, _live_recovery: Option<Recovery>, _forced: bool) -> herald_core::Result<Booted> {
+    Err(Error::Internal(
         "this build of Herald has no demo mode; configure network credentials and start with HERALD_DEMO=0".into(),
     ))
+}
+
+#[cfg(all(test, feature = "demo"))]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    //! The mode decision and the live-credentials save, on real SQLite files in a temporary
+    //! directory, the real keyring (run inside `tests/with-keyring.sh`) and, for the demo, the
+    //! real in-process sandbox.
+
+    use super::*;
+    use herald_core::vault::Vault;
+
+    fn env(dir: &tempfile::TempDir, demo: Option<&str>) -> BootEnv {
+        BootEnv {
+            data_dir: dir.path().join("herald"),
+            demo: demo.map(str::to_owned),
+            sandbox_url: None,
+            endpoints_file: None,
+        }
+    }
+
+    async fn mode_of(env: &BootEnv) -> (bool, bool, PathBuf) {
+        let booted = boot(env).await.unwrap();
+        let data_dir = booted.herald.config().data_dir.clone();
+        assert_eq!(booted.herald.config().vault_service, if booted.demo { DEMO_SERVICE } else { LIVE_SERVICE });
+        booted.herald.shutdown().await;
+        (booted.demo, booted.forced, data_dir)
+    }
+
+    fn google(client_id: &str, secret: Option<&str>) -> NewCredentials {
+        NewCredentials {
+            network: NetworkId::GoogleBusiness,
+            client_id: client_id.to_owned(),
+            client_secret: secret.map(|s| Sensitive::new(s.to_owned())),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_first_start_is_a_demo_in_its_own_directory_and_herald_demo_forces_either_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = env(&dir, None);
+        let (demo, forced, data) = mode_of(&first).await;
+        assert!(demo && !forced);
+        assert_eq!(data, first.data_dir.join(DEMO_DIR));
+        assert!(!first.data_dir.join(herald_core::store::DB_FILE).exists(), "the demo creates no live database");
+
+        for (value, demo) in [("0", false), ("false", false), ("1", true), ("true", true)] {
+            let (is_demo, forced, _) = mode_of(&env(&dir, Some(value))).await;
+            assert_eq!((is_demo, forced), (demo, true), "HERALD_DEMO={value}");
+        }
+        // Unset or unrecognised: not forced.
+        assert_eq!(env(&dir, Some("")).forced(), None);
+        assert_eq!(env(&dir, Some("yes")).forced(), None);
+    }
+
+    #[tokio::test]
+    async fn use_my_real_accounts_saves_into_the_live_data_and_the_next_start_is_live() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(&dir, None);
+        // A demo runs first, with its sandbox client.
+        let (demo, _, demo_dir) = mode_of(&env).await;
+        assert!(demo);
+
+        choose_live(&env, Some(google("1234-real.apps.googleusercontent.com", Some("real-secret")))).await.unwrap();
+        assert_eq!(saved_mode(&env.data_dir), Some(Mode::Live));
+
+        // The credentials are in the live database and under the `herald` keyring service...
+        let live = Herald::open(env.live_config().unwrap()).await.unwrap();
+        let creds = live.credentials(NetworkId::GoogleBusiness).await.unwrap();
+        assert_eq!((creds.client_id.as_str(), creds.has_secret), ("1234-real.apps.googleusercontent.com", true));
+        live.shutdown().await;
+        let secret = Vault::new(LIVE_SERVICE).client_secret(NetworkId::GoogleBusiness).await.unwrap();
+        assert_eq!(secret.as_ref().map(|s| s.expose().as_str()), Some("real-secret"));
+
+        // ...not in the demo, which keeps its sandbox client and secret.
+        let mut demo_config = Config::new(demo_dir);
+        demo_config.vault_service = DEMO_SERVICE.to_owned();
+        let demo = Herald::open(demo_config).await.unwrap();
+        let demo_creds = demo.credentials(NetworkId::GoogleBusiness).await.unwrap();
+        assert_eq!(demo_creds.client_id, herald_sandbox::DEMO_GOOGLE_CLIENT_ID);
+        let demo_secret = demo.vault().client_secret(NetworkId::GoogleBusiness).await.unwrap();
+        assert_eq!(demo_secret.as_ref().map(|s| s.expose().as_str()), Some(herald_sandbox::DEMO_GOOGLE_CLIENT_SECRET));
+        demo.shutdown().await;
+
+        // The next start is live, and not because of the environment.
+        let (demo, forced, data) = mode_of(&env).await;
+        assert_eq!((demo, forced, data), (false, false, env.data_dir.clone()));
+
+        // "Back to demo": the next start is a demo again; the live credentials stay.
+        choose_demo(&env).unwrap();
+        let (demo, _, _) = mode_of(&env).await;
+        assert!(demo);
+        assert!(live_has_credentials(&env).await.unwrap());
+
+        // Switching again needs nothing typed in: the saved live credentials are used.
+        choose_live(&env, None).await.unwrap();
+        assert!(!mode_of(&env).await.0);
+
+        // HERALD_DEMO still overrides the saved choice, and the switches refuse under it.
+        let forced = BootEnv { demo: Some("1".into()), ..env.clone() };
+        assert!(mode_of(&forced).await.0);
+        assert!(choose_demo(&forced).is_err());
+        assert!(choose_live(&forced, None).await.is_err());
+        assert_eq!(saved_mode(&env.data_dir), Some(Mode::Live), "a refused switch remembers nothing");
+
+        Vault::new(LIVE_SERVICE).delete_client_secret(NetworkId::GoogleBusiness).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn switching_to_live_without_any_credentials_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(&dir, None);
+        let err = choose_live(&env, None).await.unwrap_err();
+        assert_eq!(err.code(), herald_core::api::ErrorCode::CredentialsMissing);
+        let err = choose_live(&env, Some(google("   ", None))).await.unwrap_err();
+        assert_eq!(err.code(), herald_core::api::ErrorCode::InvalidInput);
+        assert_eq!(saved_mode(&env.data_dir), None);
+        assert!(mode_of(&env).await.0, "still a demo");
+    }
+
+    #[tokio::test]
+    async fn without_a_saved_choice_live_credentials_decide_and_a_bad_mode_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = env(&dir, None);
+        // Data from before the mode file existed: a live database with a client id.
+        let live = Herald::open(env.live_config().unwrap()).await.unwrap();
+        live.store().set_client_id(NetworkId::GoogleBusiness, "older-client").await.unwrap();
+        live.shutdown().await;
+        assert!(!mode_of(&env).await.0, "live credentials make it live");
+
+        std::fs::write(env.data_dir.join(MODE_FILE), "sideways\n").unwrap();
+        assert_eq!(saved_mode(&env.data_dir), None);
+        assert!(!mode_of(&env).await.0);
+        std::fs::write(env.data_dir.join(MODE_FILE), "demo\n").unwrap();
+        assert!(mode_of(&env).await.0, "the saved choice wins over the credentials");
+    }
+
+    /// The app's in-process sandbox has no admin API: no web page or local process can read its
+    /// secrets or script its consent screen.
+    #[tokio::test]
+    async fn the_demo_sandbox_serves_no_admin_routes() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let dir = tempfile::tempdir().unwrap();
+        let booted = boot(&env(&dir, None)).await.unwrap();
+        let base = booted._sandbox.as_ref().expect("an in-process sandbox").base_url();
+        for (method, path) in [("GET", "secrets"), ("GET", "health"), ("POST", "auto-consent"), ("POST", "revoke-all")]
+        {
+            let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+            let request = format!(
+                "{method} /__sandbox/{path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+                 Content-Length: 6\r\nConnection: close\r\n\r\n\"deny\""
+            );
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).await.unwrap();
+            assert!(answer.starts_with("HTTP/1.1 404"), "{method} {path}: {answer}");
+        }
+        booted.herald.shutdown().await;
+    }
 }

@@ -18,6 +18,10 @@ use tauri::Manager;
 pub struct AppState {
     pub herald: Arc<Herald>,
     pub demo: bool,
+    /// `HERALD_DEMO` decided the mode of this launch.
+    pub forced: bool,
+    /// The launch environment the mode was decided from (the live data directory lives here).
+    pub env: boot::BootEnv,
     pub recovery: Option<herald_core::store::Recovery>,
     pub started: Instant,
     /// The keyring probe started at boot, so the first status answer does not wait on D-Bus.
@@ -48,6 +52,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::accounts::accounts_connect_finish,
             commands::accounts::accounts_disconnect,
             commands::accounts::accounts_check,
+            commands::mode::mode_status,
+            commands::mode::mode_use_live,
+            commands::mode::mode_use_demo,
         ])
         .events(tauri_specta::collect_events![events::AccountsChanged])
 }
@@ -73,6 +80,19 @@ pub fn run() {
         }
     };
 
+    // The mode is decided before the window exists: its Content-Security-Policy depends on it.
+    let env = boot::BootEnv::from_env();
+    let booted = match tauri::async_runtime::block_on(boot::boot(&env)) {
+        Ok(booted) => booted,
+        Err(e) => {
+            tracing::error!("Herald could not start: {e}");
+            eprintln!("Herald could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut context = tauri::generate_context!("tauri.conf.json");
+    allow_demo_images(&mut context.config_mut().app.security.csp, booted.demo);
+
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
@@ -80,7 +100,6 @@ pub fn run() {
         .setup(move |app| {
             tracing::debug!(ms = started.elapsed().as_millis() as u64, "setup");
             builder.mount_events(app);
-            let booted = tauri::async_runtime::block_on(boot::boot())?;
             let herald = booted.herald.clone();
             events::forward(app.handle().clone(), &herald);
             spawn_health_checks(herald.clone());
@@ -92,6 +111,8 @@ pub fn run() {
             let state = AppState {
                 herald,
                 demo: booted.demo,
+                forced: booted.forced,
+                env,
                 recovery: booted.recovery.clone(),
                 started,
                 keyring_probe: std::sync::Mutex::new(Some(probe)),
@@ -101,7 +122,7 @@ pub fn run() {
             tracing::info!(ms = started.elapsed().as_millis() as u64, "core ready");
             Ok(())
         })
-        .build(tauri::generate_context!("tauri.conf.json"));
+        .build(context);
     let app = match app {
         Ok(app) => app,
         Err(e) => {
@@ -116,6 +137,27 @@ pub fn run() {
             tauri::async_runtime::block_on(state.herald.shutdown());
         }
     });
+}
+
+/// The image source only a demo window may load from: the sandbox on loopback.
+pub(crate) const DEMO_IMAGE_SOURCE: &str = "http://127.0.0.1:*";
+
+/// The shipped CSP loads images only from the app and the networks' CDNs over https; the demo
+/// adds its sandbox on loopback, and only the demo.
+pub(crate) fn allow_demo_images(csp: &mut Option<tauri::utils::config::Csp>, demo: bool) {
+    use tauri::utils::config::Csp;
+    if !demo {
+        return;
+    }
+    match csp {
+        Some(Csp::DirectiveMap(directives)) => {
+            directives.entry("img-src".to_owned()).or_default().push(DEMO_IMAGE_SOURCE)
+        }
+        Some(Csp::Policy(policy)) => {
+            *policy = policy.replacen("img-src ", &format!("img-src {DEMO_IMAGE_SOURCE} "), 1);
+        }
+        None => {}
+    }
 }
 
 fn spawn_health_checks(herald: Arc<Herald>) {

@@ -1,5 +1,6 @@
 //! The shell's locked-down configuration, checked: the window is granted exactly Herald's
-//! commands plus event listening, and the Content-Security-Policy allows no remote code.
+//! commands plus event listening, and the Content-Security-Policy allows no remote code and no
+//! plain-http images (the demo adds its loopback sandbox at run time).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
@@ -60,12 +61,46 @@ fn the_content_security_policy_allows_no_remote_code() {
         assert!(!value.contains('*') || name == "img-src", "{name} has a wildcard: {value}");
         assert!(!value.split_whitespace().any(|s| s == "https:" || s == "http:"), "{name} allows any host: {value}");
     }
-    // Images: self, data/asset, the sandbox on loopback (demo), and the networks' CDNs.
+    // Nothing is loaded over plain http: the only http source is Tauri's IPC origin.
+    for (name, value) in csp {
+        for source in value.as_str().unwrap_or_default().split_whitespace() {
+            let http = source.to_ascii_lowercase().starts_with("http:");
+            assert!(!http || (name == "connect-src" && source == "http://ipc.localhost"), "{name} allows {source}");
+        }
+    }
+    // Images: self, data/asset, and the networks' CDNs over https; the demo's sandbox on
+    // loopback is added at run time, in demo mode only.
     for source in directive("img-src").split_whitespace() {
-        let allowed = ["'self'", "data:", "asset:", "http://127.0.0.1:*"].contains(&source)
+        let allowed = ["'self'", "data:", "asset:"].contains(&source)
             || [".googleusercontent.com", ".fbcdn.net", ".cdninstagram.com", "media.licdn.com", "pbs.twimg.com"]
                 .iter()
                 .any(|cdn| source.starts_with("https://") && source.ends_with(cdn));
         assert!(allowed, "unexpected image source {source}");
     }
+}
+
+/// The window's CSP as `run` builds it: the shipped one in live mode; in demo mode the same plus
+/// the sandbox on loopback as an image source, and nothing else.
+#[test]
+fn only_the_demo_window_may_load_images_from_loopback() {
+    use tauri::utils::config::Csp;
+    let shipped: tauri::utils::config::Config = serde_json::from_value(json("tauri.conf.json")).unwrap();
+    let directives = |csp: &Option<Csp>| -> std::collections::BTreeMap<String, Vec<String>> {
+        match csp {
+            Some(Csp::DirectiveMap(map)) => map.iter().map(|(k, v)| (k.clone(), Vec::from(v.clone()))).collect(),
+            other => panic!("the CSP is a directive map: {other:?}"),
+        }
+    };
+
+    let mut live = shipped.app.security.csp.clone();
+    crate::allow_demo_images(&mut live, false);
+    assert_eq!(directives(&live), directives(&shipped.app.security.csp));
+    assert!(!directives(&live)["img-src"].iter().any(|s| s.starts_with("http:")));
+
+    let mut demo = shipped.app.security.csp.clone();
+    crate::allow_demo_images(&mut demo, true);
+    let mut expected = directives(&shipped.app.security.csp);
+    expected.get_mut("img-src").unwrap().push(crate::DEMO_IMAGE_SOURCE.to_owned());
+    assert_eq!(directives(&demo), expected);
+    assert_eq!(crate::DEMO_IMAGE_SOURCE, "http://127.0.0.1:*");
 }

@@ -16,7 +16,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
-"$SANDBOX_BIN" > "$out/sandbox.log" 2>&1 &
+# The sandbox's admin API answers only this token; only the specs get it (not the app).
+admin_token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" "$SANDBOX_BIN" > "$out/sandbox.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q "listening on" "$out/sandbox.log" && break; sleep 0.1; done
 sandbox_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$out/sandbox.log" | head -1)"
@@ -47,5 +49,5 @@ pids+=($!)
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
 
 status=0
-(cd "$here" && node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?
+(cd "$here" && HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?
 exit $status

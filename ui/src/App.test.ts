@@ -67,6 +67,15 @@ describe('App', () => {
     );
   });
 
+  it('the demo banner leads to "Use my real accounts" in Settings', async () => {
+    const { api, user } = setup({ demo: true });
+    // Read when Settings opens, after this.
+    api.modeStatus.mockResolvedValue({ demo: true, forced: false, demoAvailable: true, liveConfigured: false });
+    await user.click(await screen.findByTestId('banner-use-live'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+    expect(await screen.findByRole('dialog', { name: 'Use my real accounts' })).toBeInTheDocument();
+  });
+
   it('speaks the language saved in the backend', async () => {
     setup({ locale: 'it-IT' });
     expect(await screen.findByRole('heading', { level: 1, name: 'Account social' })).toBeInTheDocument();

@@ -130,6 +130,14 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       return { revoke: 'revoked', detail: null };
     }),
     accountsCheck: vi.fn<Api['accountsCheck']>(async () => accounts),
+    modeStatus: vi.fn<Api['modeStatus']>(async () => ({
+      demo: false,
+      forced: false,
+      demoAvailable: true,
+      liveConfigured: true,
+    })),
+    modeUseLive: vi.fn<Api['modeUseLive']>(async () => null),
+    modeUseDemo: vi.fn<Api['modeUseDemo']>(async () => null),
     onAccountsChanged: vi.fn<Api['onAccountsChanged']>(async (cb) => {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -2,4 +2,5 @@
 
 pub mod accounts;
 pub mod app;
+pub mod mode;
 pub mod settings;

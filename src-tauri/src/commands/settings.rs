@@ -32,6 +32,14 @@ pub async fn credentials_save(
     client_id: String,
     client_secret: Option<String>,
 ) -> CmdResult<Credentials> {
+    if state.demo {
+        // The demo's store holds the sandbox's client; real credentials belong to the live data
+        // (`mode_use_live`), never here.
+        return Err(herald_core::Error::InvalidInput(
+            "the demo does not keep real credentials; use \"Use my real accounts\" to enter them".into(),
+        )
+        .to_ipc());
+    }
     state.herald.save_credentials(network, &client_id, client_secret.map(Sensitive::new)).await.ipc()
 }
 

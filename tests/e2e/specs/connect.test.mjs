@@ -10,12 +10,14 @@ import { remote } from "webdriverio";
 const out = process.env.HERALD_E2E_OUT;
 const sandbox = process.env.HERALD_SANDBOX_URL;
 const app = process.env.HERALD_APP;
+const adminToken = process.env.HERALD_SANDBOX_ADMIN_TOKEN;
 let browser;
 
+// The sandbox's admin API: the token run.sh gave it, and JSON bodies only.
 async function admin(path, body, method = "POST") {
   const res = await fetch(`${sandbox}/__sandbox/${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   assert.ok(res.ok, `sandbox admin ${path}: ${res.status}`);
@@ -112,14 +114,27 @@ test("Settings exports the account list to Documents, without any secret", async
   const exported = JSON.parse(text);
   assert.equal(exported.format, "herald-export");
   assert.equal(exported.accounts.length, 1, "the card left after the disconnect");
-  const secrets = await (await fetch(`${sandbox}/__sandbox/secrets`)).json();
+  const secrets = await (await admin("secrets", undefined, "GET")).json();
   for (const secret of [...secrets, "sandbox-google-secret"]) {
     assert.equal(text.indexOf(secret), -1, "no secret in the export");
   }
 });
 
+test("in this demo (fixed by HERALD_DEMO) Settings offers no form that would save real credentials", async () => {
+  const forced = await $t("mode-forced");
+  await forced.waitForDisplayed({ timeout: 10_000 });
+  assert.ok((await forced.getText()).includes("HERALD_DEMO"));
+  assert.equal(await (await $t("credentials-google_business")).isExisting(), false);
+  assert.equal(await (await $t("use-live")).isExisting(), false);
+});
+
+test("the sandbox's admin API refuses requests without its token", async () => {
+  const res = await fetch(`${sandbox}/__sandbox/secrets`);
+  assert.equal(res.status, 401);
+});
+
 test("no token the sandbox issued is in Herald's data directory", async () => {
-  const secrets = await (await fetch(`${sandbox}/__sandbox/secrets`)).json();
+  const secrets = await (await admin("secrets", undefined, "GET")).json();
   assert.ok(secrets.length >= 3, "the connect issued a code and tokens");
   const files = [];
   const walk = (dir) => {

@@ -1,5 +1,10 @@
 //! `/__sandbox/*`: JSON control endpoints for the standalone binary and end-to-end tests.
 //!
+//! Routed only when the sandbox was given an admin token (`SandboxConfig::admin_token`), and
+//! then answered only to requests with `Authorization: Bearer <token>` (401 otherwise). A request
+//! that changes state (POST, DELETE) must say `Content-Type: application/json` (415 otherwise),
+//! so a form posted by a web page, which cannot set either header, changes nothing.
+//!
 //! - `GET /__sandbox/health` → `ok`
 //! - `POST /__sandbox/auto-consent` body: `{"approve":{"locations":null}}`, `"deny"` or `null`
 //! - `POST /__sandbox/faults` body: `{"endpoint":"google_token","fault":{"status":500,"times":1}}`
@@ -8,9 +13,12 @@
 //! - `GET /__sandbox/hits` → `{"google_token": 2, ...}`
 //! - `POST /__sandbox/revoke-all` → every grant revoked, as if the user removed access
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -29,7 +37,9 @@ struct InjectRequest {
     fault: Fault,
 }
 
-pub(crate) fn router() -> Router<Shared> {
+/// The admin routes, guarded by `token`.
+pub(crate) fn router(token: String) -> Router<Shared> {
+    let token: Arc<str> = token.into();
     Router::new()
         .route("/__sandbox/health", get(health))
         .route("/__sandbox/auto-consent", post(set_auto_consent))
@@ -37,9 +47,47 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/__sandbox/secrets", get(secrets))
         .route("/__sandbox/hits", get(hits))
         .route("/__sandbox/revoke-all", post(revoke_all))
+        .route_layer(middleware::from_fn_with_state(token, guard))
 }
 
-/// Parses a JSON body regardless of its content type (scripts often omit it).
+/// The token check, then (for state changes) the content-type check.
+async fn guard(State(token): State<Arc<str>>, request: Request, next: Next) -> Response {
+    if !authorized(request.headers(), &token) {
+        return http::json(
+            StatusCode::UNAUTHORIZED,
+            &json!({ "error": "the sandbox admin API needs `Authorization: Bearer <admin token>`" }),
+        );
+    }
+    if matches!(*request.method(), Method::POST | Method::DELETE) && !is_json(request.headers()) {
+        return http::json(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &json!({ "error": "the sandbox admin API accepts only `Content-Type: application/json`" }),
+        );
+    }
+    next.run(request).await
+}
+
+fn authorized(headers: &HeaderMap, token: &str) -> bool {
+    let Some(given) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Some(given) = given.strip_prefix("Bearer ") else {
+        return false;
+    };
+    // Constant time over the token's length: the answer says nothing about a prefix.
+    let (given, token) = (given.trim().as_bytes(), token.as_bytes());
+    given.len() == token.len() && given.iter().zip(token).fold(0_u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Parses a JSON body (the guard has already checked its content type).
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, http::Rejection> {
     serde_json::from_slice(body).map_err(|e| {
         Box::new(http::json(StatusCode::BAD_REQUEST, &json!({ "error": format!("invalid JSON body: {e}") })))

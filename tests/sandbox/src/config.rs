@@ -31,6 +31,10 @@ pub struct SandboxConfig {
     pub linkedin: LinkedInSeed,
     /// The X app (public native client) and the account that signs in.
     pub x: XSeed,
+    /// The admin API (`/__sandbox/*`): `None` (the default, and what the app's in-process demo
+    /// sandbox uses) leaves it unrouted (404); `Some(token)` serves it to requests carrying
+    /// `Authorization: Bearer <token>`. Give tests a random token ([`crate::new_admin_token`]).
+    pub admin_token: Option<String>,
 }
 
 impl SandboxConfig {
@@ -62,6 +66,7 @@ impl SandboxConfig {
             instagram: InstagramSeed::demo(),
             linkedin: LinkedInSeed::demo(),
             x: XSeed::demo(),
+            admin_token: None,
         }
     }
 }

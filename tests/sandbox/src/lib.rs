@@ -4,7 +4,8 @@
 //!
 //! Each network lives in its own module under a path prefix standing for its real hosts
 //! (`/google/...`, `/facebook/...`, `/instagram/...`, `/linkedin/...`, `/x/...`; each module's
-//! documentation gives its mapping); `/__sandbox/...` holds the control endpoints. The [`Sandbox`] handle offers the same controls in-process.
+//! documentation gives its mapping); `/__sandbox/...` holds the control endpoints, served only when
+//! [`SandboxConfig::admin_token`] is set and only to requests carrying that token. The [`Sandbox`] handle offers the same controls in-process.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -57,17 +58,24 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// How long [`Sandbox::shutdown`] waits for open connections before aborting.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Every route of every emulated network plus the admin API, bound to `shared`.
-fn router(shared: Shared) -> Router {
-    Router::new()
+/// Every route of every emulated network, plus the admin API when there is an admin token,
+/// bound to `shared`.
+fn router(shared: Shared, admin_token: Option<String>) -> Router {
+    let mut routes = Router::new()
         .merge(google::router())
         .merge(facebook::router())
         .merge(instagram::router())
         .merge(linkedin::router())
-        .merge(x::router())
-        .merge(admin::router())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(shared)
+        .merge(x::router());
+    if let Some(token) = admin_token {
+        routes = routes.merge(admin::router(token));
+    }
+    routes.layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(shared)
+}
+
+/// A fresh random admin token (32 random bytes, base64url) for [`SandboxConfig::admin_token`].
+pub fn new_admin_token() -> String {
+    http::random_token()
 }
 
 /// A running sandbox server. Dropping it stops the server.
@@ -100,11 +108,12 @@ impl Sandbox {
         }
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
+        let admin_token = config.admin_token.clone();
         let shared = state::new_shared(config);
         // Like Google's authorization server, the sandbox names itself in every authorization
         // response (RFC 9207); its issuer is its own origin. Tests can change or remove it.
         lock(&shared).issuer = Some(format!("http://{local}"));
-        let app = router(shared.clone());
+        let app = router(shared.clone(), admin_token);
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)

@@ -1,14 +1,22 @@
-//! `herald-sandbox [--port N]`: runs the sandbox with the demo seed until Ctrl-C.
+//! `herald-sandbox [--port N]`: runs the sandbox with the demo seed until Ctrl-C, with its admin
+//! API behind a token (from `HERALD_SANDBOX_ADMIN_TOKEN`, or a random one it prints).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use herald_sandbox::{Sandbox, SandboxConfig};
+use herald_sandbox::{new_admin_token, Sandbox, SandboxConfig};
 
 const USAGE: &str = "usage: herald-sandbox [--port N]\n\n\
 Serves the Herald network sandbox (demo seed) on 127.0.0.1. Port 0 (the default) picks a free\n\
-port; the first line on stdout is `herald-sandbox listening on http://127.0.0.1:PORT`.";
+port; the first line on stdout is `herald-sandbox listening on http://127.0.0.1:PORT`.\n\n\
+The admin API (/__sandbox/*) answers only requests with `Authorization: Bearer TOKEN` and,\n\
+for changes, `Content-Type: application/json`. TOKEN is $HERALD_SANDBOX_ADMIN_TOKEN (an\n\
+environment variable, so other local users cannot read it from the command line); without\n\
+it a random token is made and printed as the second line: `admin token: TOKEN`.";
+
+/// Where the admin token comes from.
+const TOKEN_ENV: &str = "HERALD_SANDBOX_ADMIN_TOKEN";
 
 fn parse_port(mut args: impl Iterator<Item = String>) -> Result<Option<u16>, String> {
     let mut port = 0_u16;
@@ -40,8 +48,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let given = std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty());
+    let print_token = given.is_none();
+    let token = given.unwrap_or_else(new_admin_token);
+    let config = SandboxConfig { admin_token: Some(token.clone()), ..SandboxConfig::demo() };
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let sandbox = match Sandbox::start_on(addr, SandboxConfig::demo()).await {
+    let sandbox = match Sandbox::start_on(addr, config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("herald-sandbox: cannot listen on {addr}: {error}");
@@ -50,8 +62,11 @@ async fn main() -> ExitCode {
     };
     {
         let mut stdout = std::io::stdout().lock();
-        let written =
-            writeln!(stdout, "herald-sandbox listening on {}", sandbox.base_url()).and_then(|()| stdout.flush());
+        let mut written = writeln!(stdout, "herald-sandbox listening on {}", sandbox.base_url());
+        if print_token {
+            written = written.and_then(|()| writeln!(stdout, "admin token: {token}"));
+        }
+        let written = written.and_then(|()| stdout.flush());
         if let Err(error) = written {
             eprintln!("herald-sandbox: cannot write to stdout: {error}");
             return ExitCode::FAILURE;

@@ -136,6 +136,37 @@ async accountsCheck() : Promise<Result<Account[], IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async modeStatus() : Promise<Result<ModeStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mode_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Use my real accounts": save the credentials (when given) into the live data and the
+ * `herald` keyring service, remember the choice, and restart Herald in live mode.
+ */
+async modeUseLive(credentials: LiveCredentials | null) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mode_use_live", { credentials }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Back to demo": remember the choice and restart Herald in demo mode. The live data stays.
+ */
+async modeUseDemo() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("mode_use_demo") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -190,6 +221,27 @@ export type ExportResult = { path: string }
 export type ImportSummary = { settings: number; credentials: number; accounts: number }
 export type IpcError = { code: ErrorCode; message: string }
 export type KeyringStatus = { available: boolean; detail: string | null }
+/**
+ * One network's credentials for the live mode, as typed in the switch dialog.
+ */
+export type LiveCredentials = { network: NetworkId; clientId: string; 
+/**
+ * `None` (or empty) keeps a secret already saved for live use.
+ */
+clientSecret: string | null }
+export type ModeStatus = { demo: boolean; 
+/**
+ * `HERALD_DEMO` decides the mode of this launch: the switches are refused.
+ */
+forced: boolean; 
+/**
+ * This build can run the demo ("Back to demo" is possible).
+ */
+demoAvailable: boolean; 
+/**
+ * The live data already has network credentials (switching needs none typed in).
+ */
+liveConfigured: boolean }
 export type NetworkAvailability = 
 /**
  * Connect works in this version.

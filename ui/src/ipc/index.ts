@@ -18,6 +18,8 @@ import type {
   ExportResult,
   ImportSummary,
   IpcError,
+  LiveCredentials,
+  ModeStatus,
   NetworkId,
   NetworkInfo,
   Result,
@@ -38,6 +40,8 @@ export type {
   ImportSummary,
   IpcError,
   KeyringStatus,
+  LiveCredentials,
+  ModeStatus,
   NetworkAvailability,
   NetworkId,
   NetworkInfo,
@@ -124,6 +128,15 @@ export const ipc = {
   accountsDisconnect: (accountId: string): Promise<DisconnectOutcome> =>
     call(() => commands.accountsDisconnect(accountId)),
   accountsCheck: (): Promise<Account[]> => call(() => commands.accountsCheck()),
+  /** Demo or live, whether HERALD_DEMO fixed it, and whether real credentials are saved. */
+  modeStatus: (): Promise<ModeStatus> => call(() => commands.modeStatus()),
+  /**
+   * "Use my real accounts": saves the credentials (when given) for live use, then Herald
+   * restarts with the real accounts shortly after answering.
+   */
+  modeUseLive: (credentials: LiveCredentials | null): Promise<null> => call(() => commands.modeUseLive(credentials)),
+  /** "Back to demo": Herald restarts with the sample accounts shortly after answering. */
+  modeUseDemo: (): Promise<null> => call(() => commands.modeUseDemo()),
   /** Calls `cb` whenever the backend changed the stored accounts. */
   onAccountsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {
@@ -149,8 +162,13 @@ export type AccountsApi = ConnectApi &
 /** What the "Move to another computer" section needs. */
 export type TransferApi = Pick<Api, 'dataExport' | 'dataImport' | 'appStatus'>;
 
+/** What the live / demo switch needs. */
+export type ModeApi = Pick<Api, 'modeStatus' | 'modeUseLive' | 'modeUseDemo'>;
+
 /** What the settings page needs. */
-export type SettingsApi = TransferApi & Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
+export type SettingsApi = TransferApi &
+  ModeApi &
+  Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
 
 /** The largest export file `dataImport` accepts (the backend's limit, checked here before reading). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;

@@ -3,15 +3,18 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appError, appStatus, deferred, fakeApi, networkInfos } from '../../fixtures';
 import { getLocale, setLocale } from '../../i18n/index.svelte';
-import type { AppStatus, ImportSummary } from '../../ipc';
+import { en } from '../../i18n/en';
+import { it as itDict } from '../../i18n/it';
+import type { AppStatus, ImportSummary, ModeStatus } from '../../ipc';
 import SettingsPage from './SettingsPage.svelte';
 
 afterEach(() => setLocale('en'));
 
 const status = (overrides: Partial<AppStatus> = {}): AppStatus => appStatus({ locale: null, ...overrides });
 
-function setup(overrides: Partial<AppStatus> = {}) {
+function setup(overrides: Partial<AppStatus> = {}, prepare?: (api: ReturnType<typeof fakeApi>['api']) => void) {
   const backend = fakeApi();
+  prepare?.(backend.api);
   const onlocalechange = vi.fn();
   const onimported = vi.fn();
   const user = userEvent.setup();
@@ -83,11 +86,122 @@ describe('SettingsPage', () => {
     await waitFor(() => expect(screen.getByTestId('client-secret-google_business')).toHaveValue(''));
   });
 
-  it('shows the keyring state and the demo note', () => {
+  it('shows the keyring state', () => {
     setup({ demo: true, keyring: { available: false, detail: 'no D-Bus session' } });
     expect(screen.getByTestId('keyring-status')).toHaveTextContent('Unavailable');
     expect(screen.getByText(/no D-Bus session/)).toBeInTheDocument();
-    expect(screen.getByTestId('demo-note')).toHaveTextContent('Demo mode is on');
+  });
+
+  describe('Demo or real accounts', () => {
+    const mode = (overrides: Partial<ModeStatus> = {}): ModeStatus => ({
+      demo: true,
+      forced: false,
+      demoAvailable: true,
+      liveConfigured: false,
+      ...overrides,
+    });
+
+    function setupMode(demo: boolean, overrides: Partial<ModeStatus> = {}) {
+      return setup({ demo }, (api) => api.modeStatus.mockResolvedValue(mode({ demo, ...overrides })));
+    }
+
+    it('in the demo, offers no credentials form that would save into the demo', async () => {
+      const { api } = setupMode(true);
+      expect(await screen.findByTestId('use-live')).toHaveTextContent('Use my real accounts');
+      expect(screen.queryByTestId('credentials-google_business')).toBeNull();
+      expect(screen.queryByTestId('credentials-facebook')).toBeNull();
+      expect(screen.getByTestId('mode-section')).toHaveTextContent('Herald is running a demo with sample accounts');
+      expect(api.credentialsGet).not.toHaveBeenCalled();
+    });
+
+    it('"Use my real accounts" explains, asks, saves for live use and restarts', async () => {
+      const { api, user } = setupMode(true);
+      await user.click(await screen.findByTestId('use-live'));
+      const dialog = screen.getByRole('dialog', { name: 'Use my real accounts' });
+      expect(dialog).toHaveTextContent('restart with your real accounts');
+      expect(dialog).toHaveTextContent('sample accounts stay in the demo');
+      const confirm = within(dialog).getByTestId('confirm-live');
+      expect(confirm).toBeDisabled();
+
+      await user.selectOptions(within(dialog).getByTestId('live-network'), 'google_business');
+      await user.type(within(dialog).getByTestId('live-client-id'), '  gid.apps.googleusercontent.com ');
+      await user.type(within(dialog).getByTestId('live-client-secret'), 's3cret');
+      expect(within(dialog).getByTestId('live-client-secret')).toHaveAttribute('type', 'password');
+      await user.click(confirm);
+
+      expect(api.modeUseLive).toHaveBeenCalledWith({
+        network: 'google_business',
+        clientId: 'gid.apps.googleusercontent.com',
+        clientSecret: 's3cret',
+      });
+      expect(api.credentialsSave).not.toHaveBeenCalled();
+      expect(await screen.findByTestId('mode-restarting')).toHaveTextContent('Restarting Herald…');
+      expect(within(dialog).getByTestId('confirm-live')).toBeDisabled();
+    });
+
+    it('with live credentials saved before, switches without typing them again', async () => {
+      const { api, user } = setupMode(true, { liveConfigured: true });
+      await user.click(await screen.findByTestId('use-live'));
+      const dialog = screen.getByRole('dialog');
+      expect(dialog).toHaveTextContent('Leave both fields empty to use the details you saved before.');
+      await user.click(within(dialog).getByTestId('confirm-live'));
+      expect(api.modeUseLive).toHaveBeenCalledWith(null);
+    });
+
+    it('shows why the switch was refused and does not restart', async () => {
+      const { api, user } = setupMode(true);
+      api.modeUseLive.mockRejectedValue(appError('invalid_input', 'the client ID must be 1 to 512 printable characters'));
+      await user.click(await screen.findByTestId('use-live'));
+      const dialog = screen.getByRole('dialog');
+      await user.type(within(dialog).getByTestId('live-client-id'), 'x');
+      await user.click(within(dialog).getByTestId('confirm-live'));
+      expect(await within(dialog).findByTestId('error-alert')).toBeInTheDocument();
+      expect(screen.queryByTestId('mode-restarting')).toBeNull();
+      await user.click(within(dialog).getByTestId('live-cancel'));
+      expect(screen.queryByRole('dialog')).toBeNull();
+    });
+
+    it('with the real accounts, "Back to demo" asks first and then restarts', async () => {
+      const { api, user } = setupMode(false, { liveConfigured: true });
+      expect(screen.getByTestId('credentials-google_business')).toBeInTheDocument();
+      await user.click(await screen.findByTestId('use-demo'));
+      const dialog = screen.getByRole('dialog', { name: 'Back to the demo?' });
+      expect(dialog).toHaveTextContent('Your real accounts stay saved and connected');
+      expect(api.modeUseDemo).not.toHaveBeenCalled();
+      await user.click(within(dialog).getByTestId('confirm-cancel'));
+      expect(api.modeUseDemo).not.toHaveBeenCalled();
+
+      await user.click(screen.getByTestId('use-demo'));
+      await user.click(screen.getByTestId('confirm-demo'));
+      expect(api.modeUseDemo).toHaveBeenCalledTimes(1);
+      expect(await screen.findByTestId('mode-restarting')).toBeInTheDocument();
+    });
+
+    it('says so when HERALD_DEMO fixed the mode, and offers no switch', async () => {
+      setupMode(true, { forced: true });
+      expect(await screen.findByTestId('mode-forced')).toHaveTextContent('HERALD_DEMO');
+      expect(screen.queryByTestId('use-live')).toBeNull();
+    });
+
+    it('speaks Italian', async () => {
+      setLocale('it');
+      const { user } = setupMode(true);
+      expect(await screen.findByTestId('use-live')).toHaveTextContent('Usa i miei account reali');
+      await user.click(screen.getByTestId('use-live'));
+      const dialog = screen.getByRole('dialog', { name: 'Usa i miei account reali' });
+      expect(dialog).toHaveTextContent('si riavvierà con i tuoi account reali');
+      expect(within(dialog).getByTestId('confirm-live')).toHaveTextContent('Salva e riavvia');
+    });
+
+    it('has every text of the switch in English and Italian', () => {
+      const keys = Object.keys(en).filter((k) => k.startsWith('mode.') || k === 'banner.useLive');
+      expect(keys.length).toBeGreaterThanOrEqual(15);
+      for (const key of keys) {
+        const italian = (itDict as Record<string, string>)[key];
+        expect(italian, key).toBeTruthy();
+        if (key !== 'mode.liveTitle') expect(italian, key).not.toBe((en as Record<string, string>)[key]);
+      }
+    });
   });
 
   describe('Move to another computer', () => {
