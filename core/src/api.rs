@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-pub use crate::networks::{NetworkAvailability, NetworkId};
+pub use crate::networks::{NetworkAvailability, NetworkId, RedirectMode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -22,6 +22,9 @@ pub enum ErrorCode {
     NetworkError,
     NetworkRejected,
     DifferentAccount,
+    PortBusy,
+    RelayMissing,
+    NetworkDeprecated,
     InvalidInput,
     NotFound,
     Storage,
@@ -42,6 +45,24 @@ pub struct NetworkInfo {
     pub availability: NetworkAvailability,
     pub credentials_configured: bool,
     pub client_secret_required: bool,
+    /// The ways this network's sign-in can come back to Herald (empty: it cannot be connected).
+    pub redirect_modes: Vec<RedirectMode>,
+}
+
+/// How one network's sign-ins come back to Herald.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectSetup {
+    pub network: NetworkId,
+    pub mode: RedirectMode,
+    pub allowed_modes: Vec<RedirectMode>,
+    /// The loopback port of [`RedirectMode::FixedPort`].
+    pub port: u16,
+    /// The relay page's address, for [`RedirectMode::Relay`].
+    pub relay_url: Option<String>,
+    /// What the user registers with the network as the redirect (callback) URL; `None` when
+    /// nothing needs registering (loopback on any port) or the relay address is missing.
+    pub redirect_to_register: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -105,6 +126,9 @@ pub struct Account {
     pub token_expires_at: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Permissions Herald needs to publish that were not granted at sign-in (network scope
+    /// names); non-empty means the account needs a reconnect.
+    pub missing_permissions: Vec<String>,
 }
 
 /// A sign-in in progress: the browser has been (or is about to be) sent to `authorize_url`.

@@ -90,10 +90,19 @@ impl OAuthConfig {
 
     /// Build the authorize URL with a fresh `state` and PKCE S256 challenge.
     pub fn authorize(&self, redirect_uri: &str) -> Result<Authorization> {
+        self.authorize_with_state_prefix(redirect_uri, None)
+    }
+
+    /// [`Self::authorize`] with `state` = `{prefix}.{random}`: the relay reads the loopback port
+    /// from the prefix. The whole state is still checked exactly when the answer arrives.
+    pub fn authorize_with_state_prefix(&self, redirect_uri: &str, prefix: Option<&str>) -> Result<Authorization> {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let client = self.client(Some(redirect_uri))?;
-        let mut request =
-            client.authorize_url(CsrfToken::new_random).add_scopes(self.scopes.iter().cloned().map(Scope::new));
+        let state = || match prefix {
+            Some(prefix) => CsrfToken::new(format!("{prefix}.{}", CsrfToken::new_random().secret())),
+            None => CsrfToken::new_random(),
+        };
+        let mut request = client.authorize_url(state).add_scopes(self.scopes.iter().cloned().map(Scope::new));
         request = match self.pkce {
             PkceStyle::Base64Url => request.set_pkce_challenge(challenge),
             PkceStyle::Hex => request
@@ -267,7 +276,10 @@ impl OAuthConfig {
             return Err(self.unreadable(format!("the refresh token in the answer {problem}"), exchanging));
         }
         let refresh_token = fresh_refresh.cloned().map(Sensitive::new).or_else(|| previous_refresh.cloned());
-        Ok(TokenSet { access_token: Sensitive::new(access_token.clone()), refresh_token, expires_at: expiry(response) })
+        let mut tokens = TokenSet::new(Sensitive::new(access_token.clone()), refresh_token, expiry(response));
+        tokens.granted_scopes =
+            response.scopes().map(|scopes| scopes.iter().map(|s| bounded_text(s, MAX_DETAIL_CHARS)).collect());
+        Ok(tokens)
     }
 }
 

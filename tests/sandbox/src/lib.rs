@@ -62,6 +62,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// bound to `shared`.
 fn router(shared: Shared, admin_token: Option<String>) -> Router {
     let mut routes = Router::new()
+        .route(RELAY_PATH, axum::routing::get(relay_page))
         .merge(google::router())
         .merge(facebook::router())
         .merge(instagram::router())
@@ -71,6 +72,16 @@ fn router(shared: Shared, admin_token: Option<String>) -> Router {
         routes = routes.merge(admin::router(token));
     }
     routes.layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(shared)
+}
+
+/// Where the sandbox serves Herald's relay page (`core/relay/relay.html`, the same file users host).
+pub const RELAY_PATH: &str = "/relay";
+
+/// The relay page, byte for byte the file Herald ships.
+pub const RELAY_PAGE: &str = include_str!("../../../core/relay/relay.html");
+
+async fn relay_page() -> axum::response::Response {
+    http::html(axum::http::StatusCode::OK, RELAY_PAGE.to_owned())
 }
 
 /// A fresh random admin token (32 random bytes, base64url) for [`SandboxConfig::admin_token`].
@@ -109,6 +120,17 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let admin_token = config.admin_token.clone();
+        let mut config = config;
+        // The sandbox serves Herald's relay page itself (`/relay`), registered as a redirect of
+        // the networks that need an https one, so demo mode and tests run the relay path.
+        let relay = format!("http://{local}{RELAY_PATH}");
+        for uris in [
+            &mut config.facebook.redirect_uris,
+            &mut config.instagram.redirect_uris,
+            &mut config.linkedin.redirect_uris,
+        ] {
+            uris.push(relay.clone());
+        }
         let shared = state::new_shared(config);
         // Like Google's authorization server, the sandbox names itself in every authorization
         // response (RFC 9207); its issuer is its own origin. Tests can change or remove it.
