@@ -424,6 +424,18 @@ pub struct XSeed {
     pub profile_image_url: String,
     /// Access token lifetime (real: 2 hours).
     pub access_token_ttl_secs: i64,
+    /// Other X accounts the person could be signed in as (the first of the sign-in is the one
+    /// above). Tests pick one with `AutoConsent::Choose { accounts: Some(vec![user_id]) }`.
+    pub other_users: Vec<XUserSeed>,
+}
+
+/// Another X account (see [`XSeed::other_users`]).
+#[derive(Clone, Debug)]
+pub struct XUserSeed {
+    pub user_id: String,
+    pub name: String,
+    pub username: String,
+    pub profile_image_url: String,
 }
 
 impl XSeed {
@@ -438,6 +450,12 @@ impl XSeed {
             username: "FornoRossi".to_owned(),
             profile_image_url: "https://sandbox.herald.invalid/img/fornorossi_normal.jpg".to_owned(),
             access_token_ttl_secs: 7200,
+            other_users: vec![XUserSeed {
+                user_id: "1500000000000000002".to_owned(),
+                name: "Rossi Catering".to_owned(),
+                username: "RossiCatering".to_owned(),
+                profile_image_url: "https://sandbox.herald.invalid/img/rossicatering_normal.jpg".to_owned(),
+            }],
         }
     }
 }

@@ -45,7 +45,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{
     AutoConsent, Endpoint, FacebookPageSeed, FacebookSeed, Fault, GoogleAccountSeed, GoogleLocationSeed, GoogleSeed,
-    InstagramSeed, LinkedInOrganizationSeed, LinkedInSeed, SandboxConfig, XSeed, DEMO_FACEBOOK_CLIENT_ID,
+    InstagramSeed, LinkedInOrganizationSeed, LinkedInSeed, SandboxConfig, XSeed, XUserSeed, DEMO_FACEBOOK_CLIENT_ID,
     DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
     DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET, DEMO_INSTAGRAM_REDIRECT_URI, DEMO_LINKEDIN_CLIENT_ID,
     DEMO_LINKEDIN_CLIENT_SECRET, DEMO_LINKEDIN_REDIRECT_URI, DEMO_X_CLIENT_ID, DEMO_X_REDIRECT_URI,
