@@ -160,7 +160,7 @@ impl OAuthConfig {
             .set_pkce_verifier(verifier)
             .request_async(&capped)
             .await
-            .map_err(|e| self.classify(e, capped.status(), true))?;
+            .map_err(|e| self.classify(e, capped.status(), true, &[]))?;
         self.token_set(&response, None, true)
     }
 
@@ -175,6 +175,30 @@ impl OAuthConfig {
     where
         C: for<'c> AsyncHttpClient<'c>,
     {
+        self.refresh_inner(http, refresh_token, &[]).await
+    }
+
+    /// [`Self::refresh`] for a network that answers a dead refresh token with an error code
+    /// other than `invalid_grant` (X: `invalid_request`): those codes, too, mean "reconnect".
+    pub(crate) async fn refresh_reconnect_on(
+        &self,
+        http: &net::Client,
+        refresh_token: &Sensitive<String>,
+        reconnect_errors: &[&str],
+    ) -> Result<TokenSet> {
+        net::check_endpoint(self.network_name, &self.token)?;
+        self.refresh_inner(&LimitedReqwest::new(http, self.network_name), refresh_token, reconnect_errors).await
+    }
+
+    async fn refresh_inner<C>(
+        &self,
+        http: &C,
+        refresh_token: &Sensitive<String>,
+        reconnect_errors: &[&str],
+    ) -> Result<TokenSet>
+    where
+        C: for<'c> AsyncHttpClient<'c>,
+    {
         let client = self.client(None)?;
         let token = RefreshToken::new(refresh_token.expose().clone());
         let capped = Capped::new(http);
@@ -182,7 +206,7 @@ impl OAuthConfig {
             .exchange_refresh_token(&token)
             .request_async(&capped)
             .await
-            .map_err(|e| self.classify(e, capped.status(), false))?;
+            .map_err(|e| self.classify(e, capped.status(), false, reconnect_errors))?;
         self.token_set(&response, Some(refresh_token), false)
     }
 
@@ -226,6 +250,7 @@ impl OAuthConfig {
         e: RequestTokenError<TransportError<E>, BasicErrorResponse>,
         status: Option<u16>,
         exchanging: bool,
+        reconnect_errors: &[&str],
     ) -> Error {
         let network = self.network_name;
         match e {
@@ -235,7 +260,7 @@ impl OAuthConfig {
                     BasicErrorResponseType::InvalidGrant
                         | BasicErrorResponseType::InvalidClient
                         | BasicErrorResponseType::UnauthorizedClient
-                );
+                ) || reconnect_errors.contains(&body.error().as_ref());
                 let detail = bounded_text(&body.to_string(), MAX_DETAIL_CHARS);
                 if exchanging {
                     Error::TokenExchange { network, detail }
