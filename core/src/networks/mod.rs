@@ -364,6 +364,7 @@ pub(crate) async fn refresh(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet
     match network {
         NetworkId::Facebook => Ok(None),
         NetworkId::Instagram => instagram::refresh(ctx, tokens).await.map(Some),
+        NetworkId::X => x::refresh(ctx, tokens).await,
         _ => match &tokens.refresh_token {
             Some(refresh_token) => {
                 let mut fresh = ctx.oauth.refresh(ctx.http, refresh_token).await?;
@@ -380,6 +381,7 @@ pub(crate) async fn revoke(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet)
     match network {
         NetworkId::Facebook => facebook::revoke(ctx, tokens).await,
         NetworkId::Instagram => Ok(false),
+        NetworkId::X => x::revoke(ctx, tokens).await,
         _ => {
             let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
             ctx.oauth.revoke(ctx.http, token).await
