@@ -202,3 +202,31 @@ pub struct Credentials {
 pub struct ExportResult {
     pub path: String,
 }
+
+/// What [`crate::Herald::connect_check`] found wrong with a network's set-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckProblem {
+    /// The network does not know the client id (app id).
+    ClientIdRejected,
+    /// The network refused the redirect (callback) address: it is not the one registered.
+    RedirectRejected,
+    /// The network sent the browser back with an error (e.g. `invalid_scope`, `unauthorized_client`).
+    ErrorRedirect,
+    /// The network refused the sign-in request for another reason (its page names it).
+    RequestRejected,
+}
+
+/// The result of checking a network's sign-in set-up against its authorize endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectCheck {
+    pub network: NetworkId,
+    /// The authorize endpoint answered with a sign-in or consent page (or a redirect to one).
+    pub ok: bool,
+    pub problem: Option<CheckProblem>,
+    /// The HTTP status the authorize endpoint answered with.
+    pub status: u16,
+    /// The network's own error code, when it sent one (bounded, cleaned text).
+    pub detail: Option<String>,
+}

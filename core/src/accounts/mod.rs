@@ -6,6 +6,7 @@
 //! chosen accounts (tokens into the keyring first, then rows into SQLite). Until `finish`,
 //! nothing is persisted, so a failed or cancelled flow leaves existing accounts untouched.
 
+mod check;
 mod cleanup;
 mod grant_lock;
 mod health;

@@ -231,3 +231,35 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Keep an account linked before this Herald knew about it (a deprecated network's link, or
+    /// the demo's sample WeChat account): no grant, so nothing to refresh or revoke, only to
+    /// list and disconnect. An existing account (same network + external id) is left as it is.
+    /// Returns whether it was added.
+    pub async fn add_linked_account(
+        &self,
+        network: NetworkId,
+        external_id: &str,
+        kind: AccountKind,
+        display_name: &str,
+        status: AccountStatus,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
+             connected_at, token_expires_at, last_checked_at, last_error) \
+             VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?, NULL, NULL, NULL) \
+             ON CONFLICT (network, external_id) DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(network.as_str())
+        .bind(external_id)
+        .bind(kind.as_str())
+        .bind(display_name)
+        .bind(status.as_str())
+        .bind(Utc::now())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
