@@ -54,6 +54,11 @@ pub const KNOWN_SCOPES: &[&str] = &[
 const ACL_SCOPES: &[&str] =
     &["rw_organization_admin", "r_organization_admin", "w_organization_social", "r_organization_social"];
 
+/// The scopes only the Community Management API product grants.
+fn is_organization_scope(scope: &str) -> bool {
+    scope.contains("_organization_")
+}
+
 const FLAVOR: Flavor = Flavor {
     net: Net::LinkedIn,
     brand: "LinkedIn",
@@ -151,8 +156,14 @@ async fn authorize_flow(shared: &Shared, q: Option<&str>, native: bool) -> Respo
         Ok(pending) => pending,
         Err(page) => return *page,
     };
-    // Scope problems come back to the app as a redirect, not as a page.
-    let unknown = pending.scopes.iter().find(|s| !KNOWN_SCOPES.contains(&s.as_str()));
+    // Scope problems come back to the app as a redirect, not as a page. Fidelity note: an app
+    // without the Community Management API is refused the organization scopes the same way as
+    // scopes LinkedIn does not know.
+    let seed = &st.nets.linkedin_seed;
+    let unknown = pending
+        .scopes
+        .iter()
+        .find(|s| !KNOWN_SCOPES.contains(&s.as_str()) || (!seed.organization_products && is_organization_scope(s)));
     if pending.scopes.is_empty() || unknown.is_some() {
         let description = match unknown {
             Some(scope) => format!("Scope \"{scope}\" is not authorized for your application"),
