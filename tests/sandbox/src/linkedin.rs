@@ -592,12 +592,16 @@ async fn organizations_batch(State(shared): State<Shared>, headers: HeaderMap, R
     if let Err(response) = versioned(&headers) {
         return *response;
     }
+    // Rest.li 2.0 keeps the list's structure literal: `List(`, `,` and `)` percent-encoded are
+    // part of a value, not a list (fidelity note: a decoded match would accept `List%281%29`).
+    let literal = q.as_deref().unwrap_or_default().split('&').any(|pair| pair.starts_with("ids=List("));
     let params = Params::from_query(q.as_deref());
     let st = lock(&shared);
     if let Err(response) = authenticate(&st, &headers) {
         return *response;
     }
-    let Some(list) = params.get("ids").and_then(|ids| ids.strip_prefix("List(")?.strip_suffix(')')) else {
+    let Some(list) = params.get("ids").filter(|_| literal).and_then(|ids| ids.strip_prefix("List(")?.strip_suffix(')'))
+    else {
         return linkedin_error(StatusCode::BAD_REQUEST, None, None, "Expected ids=List(…) (Rest.li protocol 2.0)");
     };
     let mut results = serde_json::Map::new();

@@ -303,3 +303,16 @@ async fn organization_scopes_need_the_community_management_product() {
         location_header(&http.get(native_url(&sb, &verifier, "openid profile w_member_social")).send().await.unwrap());
     assert!(query_param(&redirect, "code").is_some(), "{redirect}");
 }
+
+/// Rest.li 2.0 batch gets: `ids=List(1,2)` with the list's parentheses and commas literal.
+#[tokio::test]
+async fn batch_gets_need_a_literal_restli_list() {
+    let sb = start().await;
+    let http = client();
+    let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
+    let (status, batch) = json_of(rest(&http, &sb, "/organizations?ids=List(90000001)", &access)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(batch["results"]["90000001"]["localizedName"], "Forno Rossi S.r.l.");
+    let (status, _) = json_of(rest(&http, &sb, "/organizations?ids=List%2890000001%29", &access)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
