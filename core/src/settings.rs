@@ -64,6 +64,10 @@ impl Herald {
             }
         }
         self.store().set_client_id(network, client_id).await?;
+        if network == NetworkId::Linkedin {
+            // Perhaps an app LinkedIn has since approved for organization pages: ask again.
+            networks::linkedin::forget_organizations_refusal(self.store()).await?;
+        }
         self.credentials(network).await
     }
 

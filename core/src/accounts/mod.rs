@@ -76,7 +76,14 @@ impl Herald {
         let client_id = self.store().client_id(network).await?.ok_or(Error::CredentialsMissing(spec.name))?;
         let client_secret = self.vault().client_secret(network).await?;
         let setup = self.connect_setup(network).await?;
-        networks::oauth_config(network, &self.config().endpoints, client_id, client_secret, setup.mode)
+        let may_ask_organizations = network != NetworkId::Linkedin
+            || networks::linkedin::may_ask_organizations(self.store(), &client_id).await?;
+        let mut oauth =
+            networks::oauth_config(network, &self.config().endpoints, client_id, client_secret, setup.mode)?;
+        if !may_ask_organizations {
+            oauth.scopes.retain(|s| !networks::linkedin::ORGANIZATION_SCOPES.contains(&s.as_str()));
+        }
+        Ok(oauth)
     }
 
     /// Start a sign-in. Refuses when the network has no connector yet, credentials are missing,
@@ -191,6 +198,14 @@ impl Herald {
             Ok(outcome) => outcome,
             Err(join) if join.is_cancelled() => Err(Error::FlowCancelled),
             Err(join) => Err(Error::Internal(format!("sign-in task failed: {join}"))),
+        };
+        let outcome = match outcome {
+            // LinkedIn refuses scopes the app was not granted before the person sees anything.
+            Err(e @ Error::ConsentDenied(_)) if network == NetworkId::Linkedin => {
+                let client_id = self.store().client_id(network).await.ok().flatten().unwrap_or_default();
+                Err(networks::linkedin::authorize_refused(self.store(), &client_id, e).await)
+            }
+            other => other,
         };
         let result = async {
             let mut authorized = outcome?;

@@ -341,6 +341,7 @@ pub(crate) async fn exchange_code(
     match network {
         NetworkId::Facebook => facebook::exchange_code(ctx, code, verifier).await,
         NetworkId::Instagram => instagram::exchange_code(ctx, code, verifier).await,
+        NetworkId::Linkedin => linkedin::exchange_code(ctx, code, verifier).await,
         _ => ctx.oauth.exchange_code(ctx.http, ctx.redirect_uri, code, verifier).await,
     }
 }
@@ -382,6 +383,7 @@ pub(crate) async fn revoke(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet)
         NetworkId::Facebook => facebook::revoke(ctx, tokens).await,
         NetworkId::Instagram => Ok(false),
         NetworkId::X => x::revoke(ctx, tokens).await,
+        NetworkId::Linkedin => linkedin::revoke(ctx, tokens).await,
         _ => {
             let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
             ctx.oauth.revoke(ctx.http, token).await

@@ -358,6 +358,11 @@ pub struct LinkedInSeed {
     pub native_pkce: bool,
     /// Whether the app gets refresh tokens (LinkedIn: approved partners only).
     pub refresh_tokens: bool,
+    /// Whether the app has the Community Management API product, the only one granting the
+    /// organization scopes (`w_organization_social`, `r_organization_social`,
+    /// `rw_organization_admin`, `r_organization_admin`). Without it LinkedIn refuses an authorize
+    /// request naming one of them with `unauthorized_scope_error`.
+    pub organization_products: bool,
     /// Member id; the person URN is `urn:li:person:{id}` and OpenID `sub` is the same id.
     pub member_id: String,
     pub given_name: String,
@@ -388,6 +393,7 @@ impl LinkedInSeed {
             redirect_uris: vec![DEMO_LINKEDIN_REDIRECT_URI.to_owned()],
             native_pkce: true,
             refresh_tokens: true,
+            organization_products: true,
             member_id: "gR0ss1Sbx7".to_owned(),
             given_name: "Giulia".to_owned(),
             family_name: "Rossi".to_owned(),
