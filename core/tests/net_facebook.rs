@@ -279,3 +279,27 @@ async fn the_relay_page_refuses_to_forward_without_a_valid_port() {
     let ok = format!("{page}?code=AQBx&state=8080.abc");
     assert_eq!(run_relay_page(&ok, &html).as_deref(), Some("http://127.0.0.1:8080/callback?code=AQBx&state=8080.abc"));
 }
+
+#[tokio::test]
+async fn many_pages_are_followed_across_paging_and_pages_the_person_cannot_post_to_are_left_out() {
+    let mut config = SandboxConfig::demo();
+    let template = config.facebook.pages[0].clone();
+    config.facebook.pages = (1..=130)
+        .map(|i| herald_sandbox::FacebookPageSeed {
+            id: format!("105000000000{i:03}"),
+            name: format!("Page {i}"),
+            // Every tenth Page only lets the person look at insights: nothing to publish there.
+            tasks: if i % 10 == 0 { vec!["ANALYZE".to_owned()] } else { template.tasks.clone() },
+            instagram_business_account: None,
+            ..template.clone()
+        })
+        .collect();
+    let w = world_with(config, |_| {}).await;
+    use_network(&w, NetworkId::Facebook, None).await;
+    let (_, offered) = sign_in(&w, choose(None, &[]), None).await;
+    let offered = offered.unwrap();
+    assert_eq!(w.sandbox.hits(Endpoint::FacebookAccounts), 2, "100 per request, then the next link");
+    assert_eq!(offered.len(), 117, "130 Pages less the 13 the person cannot publish to");
+    assert!(!offered.iter().any(|c| c.external_id == "105000000000010"));
+    assert!(offered.iter().any(|c| c.external_id == "105000000000129"), "the second page of results is there");
+}
