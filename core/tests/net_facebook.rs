@@ -138,6 +138,11 @@ async fn no_page_shared_says_pages_only() {
     let err = offered.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NetworkRejected);
     assert!(err.to_string().contains("business Pages only"), "{err}");
+    assert!(!err.to_string().contains("pages_show_list"), "the permission was granted: {err}");
+
+    let (_, offered) = sign_in(&w, choose(None, &["pages_show_list"]), None).await;
+    let err = offered.unwrap_err();
+    assert!(err.to_string().contains("(pages_show_list)"), "names the permission to allow: {err}");
     assert!(w.herald.accounts().await.unwrap().is_empty());
 }
 

@@ -340,11 +340,17 @@ pub(crate) async fn after_consent(ctx: &Ctx<'_>, mut tokens: TokenSet) -> Result
         }
     }
     if candidates.is_empty() {
+        let hint = if granted.iter().any(|p| p == "pages_show_list") {
+            ""
+        } else {
+            " and allow Herald to see your Pages (pages_show_list)"
+        };
         return Err(Error::Rejected {
             network: NAME,
-            detail: "no Page was shared with Herald. Herald publishes to business Pages only, never to \
-                     personal profiles: connect again and tick at least one Page you manage."
-                .to_owned(),
+            detail: format!(
+                "no Page Herald can publish to was shared. Herald publishes to business Pages only, never to \
+                 personal profiles: connect again and tick at least one Page you manage{hint}."
+            ),
             auth: false,
         });
     }
@@ -501,6 +507,32 @@ mod tests {
         ] {
             assert_eq!(cdn_image(bad, AVATAR_HOSTS), None, "{bad}");
         }
+    }
+
+    fn entry(json: &str) -> PageEntry {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn listed_pages_are_checked_before_use() {
+        let (page, token) = page_candidate(entry(
+            r#"{"id":"104000000000001","name":"Forno\u001b[31m Rossi\u202e\n","access_token":"EAAGx","tasks":["MANAGE"]}"#,
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!((page.external_id.as_str(), page.display_name.as_str()), ("104000000000001", "Forno Rossi"));
+        assert_eq!(token.expose(), "EAAGx");
+        for bad_id in ["../me", "104/feed", "", "1e5", "104000000000001?x=1"] {
+            let json = format!(r#"{{"id":"{bad_id}","name":"x","access_token":"EAAGx"}}"#);
+            assert!(page_candidate(entry(&json)).is_err(), "{bad_id}");
+        }
+        let no_token = r#"{"id":"1","name":"x","access_token":"bad\ntoken"}"#;
+        assert!(page_candidate(entry(no_token)).unwrap().is_none(), "an unusable Page token leaves the Page out");
+        let viewer = r#"{"id":"1","name":"x","access_token":"EAAGx","tasks":["ANALYZE"]}"#;
+        assert!(page_candidate(entry(viewer)).unwrap().is_none(), "nothing to publish there");
+        let long = format!(r#"{{"id":"1","name":"{}","access_token":"EAAGx"}}"#, "n".repeat(5000));
+        let (page, _) = page_candidate(entry(&long)).unwrap().unwrap();
+        assert!(page.display_name.chars().count() <= MAX_NAME_CHARS + 1);
     }
 
     #[test]
