@@ -23,6 +23,9 @@ pub struct TokenSet {
     /// The scopes the network says were granted (from the token answer), when it says. Known
     /// only during a sign-in; not kept in the keyring.
     pub granted_scopes: Option<Vec<String>>,
+    /// When the network issued the access token, where its renewal depends on the token's age
+    /// (Instagram refreshes only tokens at least 24 hours old); `None`: not recorded.
+    pub issued_at: Option<DateTime<Utc>>,
 }
 
 impl TokenSet {
@@ -32,7 +35,14 @@ impl TokenSet {
         refresh_token: Option<Sensitive<String>>,
         expires_at: Option<DateTime<Utc>>,
     ) -> Self {
-        Self { access_token, refresh_token, expires_at, account_tokens: BTreeMap::new(), granted_scopes: None }
+        Self {
+            access_token,
+            refresh_token,
+            expires_at,
+            account_tokens: BTreeMap::new(),
+            granted_scopes: None,
+            issued_at: None,
+        }
     }
 
     /// The token to use for one account: its own if it has one, else the grant's.
@@ -49,6 +59,8 @@ struct StoredTokens {
     expires_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     account_tokens: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug)]
@@ -88,6 +100,7 @@ impl Vault {
             refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose().clone()),
             expires_at: tokens.expires_at,
             account_tokens: tokens.account_tokens.iter().map(|(id, t)| (id.clone(), t.expose().clone())).collect(),
+            issued_at: tokens.issued_at,
         };
         let json = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
         self.set_raw(grant_key(grant_id), Sensitive::new(json)).await
@@ -106,6 +119,7 @@ impl Vault {
             stored.expires_at,
         );
         tokens.account_tokens = stored.account_tokens.into_iter().map(|(id, t)| (id, Sensitive::new(t))).collect();
+        tokens.issued_at = stored.issued_at;
         Ok(Some(tokens))
     }
 

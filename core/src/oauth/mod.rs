@@ -106,8 +106,10 @@ impl OAuthConfig {
         request = match self.pkce {
             PkceStyle::Base64Url => request.set_pkce_challenge(challenge),
             PkceStyle::Hex => request
-                .add_extra_param("code_challenge", pkce_challenge(&verifier, PkceStyle::Hex))
+                .add_extra_param("code_challenge", pkce_challenge(&verifier, PkceStyle::Hex).unwrap_or_default())
                 .add_extra_param("code_challenge_method", "S256"),
+            // The verifier is still made, and never sent: nothing would check it.
+            PkceStyle::NotSupported => request,
         };
         for (name, value) in &self.extra_authorize_params {
             request = request.add_extra_param(*name, *value);
@@ -309,7 +311,7 @@ impl OAuthConfig {
 }
 
 /// Why a token string cannot be used, if it cannot (RFC 6749 A.12: 1*VSCHAR).
-fn token_problem(token: &str) -> Option<String> {
+pub(crate) fn token_problem(token: &str) -> Option<String> {
     if token.is_empty() {
         Some("is empty".to_owned())
     } else if token.len() > MAX_TOKEN_BYTES {

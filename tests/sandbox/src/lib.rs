@@ -168,6 +168,17 @@ impl Sandbox {
         lock(&self.shared).issuer = issuer;
     }
 
+    /// Makes another Instagram professional account the one that signs in from now on, as when
+    /// the person switches accounts in the browser: `/me` answers with `user_id` and `username`
+    /// (app-scoped id derived from it). Grants and tokens already issued are kept.
+    pub fn set_instagram_account(&self, user_id: &str, username: &str) {
+        let mut st = lock(&self.shared);
+        let seed = &mut st.nets.instagram_seed;
+        seed.user_id = user_id.to_owned();
+        seed.username = username.to_owned();
+        seed.app_scoped_id = format!("91{user_id}");
+    }
+
     /// Injects a fault into `endpoint`, replacing any fault already there.
     pub fn inject(&self, endpoint: Endpoint, fault: Fault) {
         lock(&self.shared).faults.insert(endpoint, fault);
