@@ -188,14 +188,18 @@ async fn a_revoked_token_needs_reconnect_but_a_500_does_not() {
 async fn a_refresh_that_times_out_is_transient() {
     let mut config = SandboxConfig::demo();
     config.instagram.refresh_min_age_secs = 0;
-    let w = instagram_world(config, always_refresh).await;
+    let w = instagram_world(config, |c| {
+        always_refresh(c);
+        c.request_timeout = std::time::Duration::from_secs(2);
+    })
+    .await;
     let account = connect(&w).await;
     let grant = grant_of(&w, &account).await;
     age_token(&w, &grant, 48).await;
     let before = w.herald.vault().tokens(&grant).await.unwrap().unwrap();
 
-    // Longer than Herald's 30-second request timeout.
-    w.sandbox.inject(Endpoint::InstagramRefresh, Fault { delay_ms: 31_000, times: Some(1), ..Fault::default() });
+    // Longer than Herald's request timeout (shortened to 2 s here; 30 s in the app).
+    w.sandbox.inject(Endpoint::InstagramRefresh, Fault { delay_ms: 3_000, times: Some(1), ..Fault::default() });
     let checked = w.herald.check_accounts().await.unwrap();
     assert_eq!(checked[0].status, AccountStatus::Connected, "{checked:?}");
     assert!(checked[0].last_error.as_deref().unwrap().contains("timed out"), "{:?}", checked[0].last_error);

@@ -301,12 +301,13 @@ async fn server_errors_and_an_outdated_version_are_told_apart() {
     assert!(w.herald.accounts().await.unwrap().is_empty());
 }
 
-/// The real timeout: the client gives up after 30 seconds.
+/// The real timeout (the client gives up; 30 s in the app, shortened to 2 s here).
 #[tokio::test]
 async fn a_listing_that_times_out_is_transient() {
-    let w = native_world(SandboxConfig::demo()).await;
+    let w = world_with(SandboxConfig::demo(), |c| c.request_timeout = std::time::Duration::from_secs(2)).await;
+    use_native(&w).await;
     approve_all(&w);
-    w.sandbox.inject(Endpoint::LinkedInUserinfo, Fault { delay_ms: 31_000, times: Some(1), ..Fault::default() });
+    w.sandbox.inject(Endpoint::LinkedInUserinfo, Fault { delay_ms: 3_000, times: Some(1), ..Fault::default() });
     let (_, outcome) = sign_in(&w, None).await;
     let err = outcome.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NetworkError);

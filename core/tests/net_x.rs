@@ -210,10 +210,10 @@ async fn a_revoked_grant_needs_reconnect_and_server_trouble_does_not() {
 
 #[tokio::test]
 async fn a_token_endpoint_that_times_out_is_transient() {
-    let (w, _) = x_world(short_lived, |_| {}).await;
+    let (w, _) = x_world(short_lived, |c| c.request_timeout = std::time::Duration::from_secs(2)).await;
     connect_x(&w, approve()).await;
-    // Past the HTTP client's 30-second limit.
-    w.sandbox.inject(Endpoint::XToken, Fault { delay_ms: 31_000, times: Some(1), ..Fault::default() });
+    // Past the HTTP client's limit (30 s in the app, shortened to 2 s here).
+    w.sandbox.inject(Endpoint::XToken, Fault { delay_ms: 3_000, times: Some(1), ..Fault::default() });
     let checked = w.herald.check_accounts().await.unwrap();
     assert_eq!(checked[0].status, AccountStatus::Connected);
     assert!(checked[0].last_error.as_deref().unwrap().contains("Could not talk to X"), "{:?}", checked[0].last_error);
