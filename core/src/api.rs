@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-pub use crate::networks::{NetworkAvailability, NetworkId};
+pub use crate::networks::{NetworkAvailability, NetworkId, RedirectMode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -22,6 +22,9 @@ pub enum ErrorCode {
     NetworkError,
     NetworkRejected,
     DifferentAccount,
+    PortBusy,
+    RelayMissing,
+    NetworkDeprecated,
     InvalidInput,
     NotFound,
     Storage,
@@ -42,6 +45,24 @@ pub struct NetworkInfo {
     pub availability: NetworkAvailability,
     pub credentials_configured: bool,
     pub client_secret_required: bool,
+    /// The ways this network's sign-in can come back to Herald (empty: it cannot be connected).
+    pub redirect_modes: Vec<RedirectMode>,
+}
+
+/// How one network's sign-ins come back to Herald.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectSetup {
+    pub network: NetworkId,
+    pub mode: RedirectMode,
+    pub allowed_modes: Vec<RedirectMode>,
+    /// The loopback port of [`RedirectMode::FixedPort`].
+    pub port: u16,
+    /// The relay page's address, for [`RedirectMode::Relay`].
+    pub relay_url: Option<String>,
+    /// What the user registers with the network as the redirect (callback) URL; `None` when
+    /// nothing needs registering (loopback on any port) or the relay address is missing.
+    pub redirect_to_register: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -105,6 +126,9 @@ pub struct Account {
     pub token_expires_at: Option<DateTime<Utc>>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Permissions Herald needs to publish that were not granted at sign-in (network scope
+    /// names); non-empty means the account needs a reconnect.
+    pub missing_permissions: Vec<String>,
 }
 
 /// A sign-in in progress: the browser has been (or is about to be) sent to `authorize_url`.
@@ -177,4 +201,32 @@ pub struct Credentials {
 #[serde(rename_all = "camelCase")]
 pub struct ExportResult {
     pub path: String,
+}
+
+/// What [`crate::Herald::connect_check`] found wrong with a network's set-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckProblem {
+    /// The network does not know the client id (app id).
+    ClientIdRejected,
+    /// The network refused the redirect (callback) address: it is not the one registered.
+    RedirectRejected,
+    /// The network sent the browser back with an error (e.g. `invalid_scope`, `unauthorized_client`).
+    ErrorRedirect,
+    /// The network refused the sign-in request for another reason (its page names it).
+    RequestRejected,
+}
+
+/// The result of checking a network's sign-in set-up against its authorize endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectCheck {
+    pub network: NetworkId,
+    /// The authorize endpoint answered with a sign-in or consent page (or a redirect to one).
+    pub ok: bool,
+    pub problem: Option<CheckProblem>,
+    /// The HTTP status the authorize endpoint answered with.
+    pub status: u16,
+    /// The network's own error code, when it sent one (bounded, cleaned text).
+    pub detail: Option<String>,
 }

@@ -33,6 +33,12 @@ pub enum Error {
     Rejected { network: &'static str, detail: String, auth: bool },
     #[error("This sign-in belongs to a different account than the one being reconnected. Sign in as the account that owns \"{0}\".")]
     DifferentAccount(String),
+    #[error("Port {0} on this computer is already in use by another program, so the sign-in cannot come back to Herald. Close that program or choose another port in Settings (and register the new address with the network).")]
+    PortBusy(u16),
+    #[error("{0} needs the address of your relay page. Add it in Settings.")]
+    RelayMissing(&'static str),
+    #[error("{0} no longer accepts new links. Accounts linked earlier keep working until you disconnect them.")]
+    NetworkDeprecated(&'static str),
     #[error("Invalid input: {0}")]
     InvalidInput(String),
     #[error("{0} was not found.")]
@@ -63,6 +69,9 @@ impl Error {
             Error::Network { .. } => ErrorCode::NetworkError,
             Error::Rejected { .. } => ErrorCode::NetworkRejected,
             Error::DifferentAccount(_) => ErrorCode::DifferentAccount,
+            Error::PortBusy(_) => ErrorCode::PortBusy,
+            Error::RelayMissing(_) => ErrorCode::RelayMissing,
+            Error::NetworkDeprecated(_) => ErrorCode::NetworkDeprecated,
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Storage(_) | Error::Migrate(_) | Error::StorageFile(_) => ErrorCode::Storage,

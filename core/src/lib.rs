@@ -47,6 +47,8 @@ pub struct Config {
     pub flow_timeout: Duration,
     /// Tokens expiring within this margin are refreshed by a health check.
     pub refresh_margin: chrono::Duration,
+    /// How long one request to a network may take ([`net::REQUEST_TIMEOUT`]).
+    pub request_timeout: Duration,
 }
 
 impl Config {
@@ -57,6 +59,7 @@ impl Config {
             vault_service: "herald".to_owned(),
             flow_timeout: Duration::from_secs(5 * 60),
             refresh_margin: chrono::Duration::minutes(10),
+            request_timeout: net::REQUEST_TIMEOUT,
         }
     }
 }
@@ -98,7 +101,7 @@ impl Herald {
         let herald = Arc::new(Self {
             store,
             vault,
-            http: oauth::http_client()?,
+            http: net::Client::with_timeout(config.request_timeout)?,
             events,
             flows: Mutex::new(HashMap::new()),
             grant_locks: accounts::GrantLocks::default(),

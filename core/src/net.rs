@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 /// The largest API answer Herald reads (a page of a listing, an error body). Google's
 /// location pages of 100 entries with `name,title` are a few tens of KiB.
 pub const MAX_API_RESPONSE_BYTES: usize = 2 * 1024 * 1024;
+/// How long one request to a network may take, connection included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of a network's error text reaches the user, the store and the logs.
 pub const MAX_DETAIL_CHARS: usize = 300;
 /// The longest network-provided name Herald keeps (a Page title, a location name).
@@ -224,11 +226,17 @@ pub struct Client {
 }
 
 impl Client {
+    /// The production client: a request gives up after [`REQUEST_TIMEOUT`].
     pub fn new() -> Result<Self> {
+        Self::with_timeout(REQUEST_TIMEOUT)
+    }
+
+    /// A client whose requests give up after `timeout` (tests shorten it).
+    pub fn with_timeout(timeout: Duration) -> Result<Self> {
         let inner = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
             .user_agent(concat!("Herald/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;

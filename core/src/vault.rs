@@ -2,6 +2,8 @@
 //! in SQLite, files or logs. Entries are keyed by grant id (tokens) or network (client secrets).
 //! There is deliberately no file fallback: if the keyring is unavailable, connecting is refused.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,38 @@ pub struct TokenSet {
     pub access_token: Sensitive<String>,
     pub refresh_token: Option<Sensitive<String>>,
     pub expires_at: Option<DateTime<Utc>>,
+    /// Tokens of single accounts obtained through this grant, by external id (Facebook Page
+    /// tokens, fetched with the user token).
+    pub account_tokens: BTreeMap<String, Sensitive<String>>,
+    /// The scopes the network says were granted (from the token answer), when it says. Known
+    /// only during a sign-in; not kept in the keyring.
+    pub granted_scopes: Option<Vec<String>>,
+    /// When the network issued the access token, where its renewal depends on the token's age
+    /// (Instagram refreshes only tokens at least 24 hours old); `None`: not recorded.
+    pub issued_at: Option<DateTime<Utc>>,
+}
+
+impl TokenSet {
+    /// A grant's tokens with nothing per account and no scope information.
+    pub fn new(
+        access_token: Sensitive<String>,
+        refresh_token: Option<Sensitive<String>>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            access_token,
+            refresh_token,
+            expires_at,
+            account_tokens: BTreeMap::new(),
+            granted_scopes: None,
+            issued_at: None,
+        }
+    }
+
+    /// The token to use for one account: its own if it has one, else the grant's.
+    pub fn for_account(&self, external_id: &str) -> &Sensitive<String> {
+        self.account_tokens.get(external_id).unwrap_or(&self.access_token)
+    }
 }
 
 /// The keyring payload. Private: the only place token strings are serialised.
@@ -23,6 +57,10 @@ struct StoredTokens {
     access_token: String,
     refresh_token: Option<String>,
     expires_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    account_tokens: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issued_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Debug)]
@@ -61,6 +99,8 @@ impl Vault {
             access_token: tokens.access_token.expose().clone(),
             refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose().clone()),
             expires_at: tokens.expires_at,
+            account_tokens: tokens.account_tokens.iter().map(|(id, t)| (id.clone(), t.expose().clone())).collect(),
+            issued_at: tokens.issued_at,
         };
         let json = serde_json::to_string(&stored).map_err(|e| Error::Internal(e.to_string()))?;
         self.set_raw(grant_key(grant_id), Sensitive::new(json)).await
@@ -73,11 +113,14 @@ impl Vault {
         };
         let stored: StoredTokens = serde_json::from_str(json.expose())
             .map_err(|_| Error::Internal("the keyring entry for a sign-in is unreadable".into()))?;
-        Ok(Some(TokenSet {
-            access_token: Sensitive::new(stored.access_token),
-            refresh_token: stored.refresh_token.map(Sensitive::new),
-            expires_at: stored.expires_at,
-        }))
+        let mut tokens = TokenSet::new(
+            Sensitive::new(stored.access_token),
+            stored.refresh_token.map(Sensitive::new),
+            stored.expires_at,
+        );
+        tokens.account_tokens = stored.account_tokens.into_iter().map(|(id, t)| (id, Sensitive::new(t))).collect();
+        tokens.issued_at = stored.issued_at;
+        Ok(Some(tokens))
     }
 
     pub async fn delete_tokens(&self, grant_id: &str) -> Result<()> {

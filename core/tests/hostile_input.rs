@@ -62,17 +62,15 @@ async fn hostile_ids_and_values_get_typed_errors_and_change_nothing() {
         assert_eq!(code, ErrorCode::InvalidInput, "{:.40?}", ids);
     }
 
-    // Networks without a connector are refused plainly, not faked.
-    for network in [
-        NetworkId::Facebook,
-        NetworkId::Instagram,
-        NetworkId::Linkedin,
-        NetworkId::X,
-        NetworkId::Tiktok,
-        NetworkId::Wechat,
-    ] {
+    // TikTok (coming soon) has no connector and WeChat (deprecated) takes no new links: both are
+    // refused plainly, not faked; the others need their credentials first.
+    let code = h.connect_begin(NetworkId::Tiktok, None).await.unwrap_err().code();
+    assert_eq!(code, ErrorCode::NetworkNotSupported);
+    let code = h.connect_begin(NetworkId::Wechat, None).await.unwrap_err().code();
+    assert_eq!(code, ErrorCode::NetworkDeprecated);
+    for network in [NetworkId::Facebook, NetworkId::Instagram, NetworkId::Linkedin, NetworkId::X] {
         let code = h.connect_begin(network, None).await.unwrap_err().code();
-        assert_eq!(code, ErrorCode::NetworkNotSupported, "{network:?}");
+        assert_eq!(code, ErrorCode::CredentialsMissing, "{network:?}");
     }
     // An unknown network name never becomes a NetworkId.
     assert!(serde_json::from_str::<NetworkId>("\"facebok\"").is_err());

@@ -21,6 +21,7 @@ use sqlx::ConnectOptions;
 const V1_ACCOUNTS: i64 = 20_261_122_000_001;
 const V2_SETTINGS_UPDATED_AT: i64 = 20_261_122_000_002;
 const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
+const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -80,16 +81,22 @@ async fn fill(pool: &SqlitePool, version: i64) {
         all.push("INSERT INTO settings (key, value, updated_at) VALUES ('window.width', '1200', NULL)");
         all
     };
+    let v3 = || {
+        let mut all = v2();
+        all.push(
+            "INSERT INTO pending_keyring_deletions (service, entry, reason, attempts, last_error_code, \
+             last_error_detail, first_attempt_at, last_attempt_at) VALUES ('herald', 'grant:g0', 'disconnected', \
+             2, 'keyring_unavailable', 'Prompt dismissed', '2026-03-03T10:00:00+00:00', '2026-03-03T10:05:00+00:00')",
+        );
+        all
+    };
     let statements: Vec<&str> = match version {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
-        V3_PENDING_KEYRING_DELETIONS => {
-            let mut all = v2();
-            all.push(
-                "INSERT INTO pending_keyring_deletions (service, entry, reason, attempts, last_error_code, \
-                 last_error_detail, first_attempt_at, last_attempt_at) VALUES ('herald', 'grant:g0', 'disconnected', \
-                 2, 'keyring_unavailable', 'Prompt dismissed', '2026-03-03T10:00:00+00:00', '2026-03-03T10:05:00+00:00')",
-            );
+        V3_PENDING_KEYRING_DELETIONS => v3(),
+        V4_MISSING_PERMISSIONS => {
+            let mut all = v3();
+            all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
             all
         }
         other => panic!("migration {other} has no representative rows: add them to `fill` in store_migrations.rs"),
@@ -124,6 +131,9 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
     assert_eq!(store.client_id(NetworkId::GoogleBusiness).await.unwrap().as_deref(), Some("client-1"));
     assert_eq!(store.setting("locale").await.unwrap().as_deref(), Some("it"));
 
+    let missing: &[&str] =
+        if version == V4_MISSING_PERMISSIONS { &["https://www.googleapis.com/auth/business.manage"] } else { &[] };
+    assert_eq!(a2.missing_permissions, missing, "no permission went missing in an upgrade");
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
     let pending = store.pending_deletions().await.unwrap();
     match version {
@@ -136,7 +146,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
             assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
         }
-        V3_PENDING_KEYRING_DELETIONS => {
+        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(
                 pending,

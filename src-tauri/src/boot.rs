@@ -52,6 +52,9 @@ pub struct BootEnv {
     pub sandbox_url: Option<String>,
     /// `HERALD_ENDPOINTS_FILE`, when set.
     pub endpoints_file: Option<PathBuf>,
+    /// `HERALD_SANDBOX_X_PORT`: the X callback port the external sandbox (`HERALD_SANDBOX_URL`)
+    /// registered; ignored without it (the in-process sandbox registers the port Herald picks).
+    pub sandbox_x_port: Option<u16>,
 }
 
 impl BootEnv {
@@ -61,6 +64,7 @@ impl BootEnv {
             demo: std::env::var("HERALD_DEMO").ok(),
             sandbox_url: std::env::var("HERALD_SANDBOX_URL").ok().filter(|u| !u.is_empty()),
             endpoints_file: std::env::var_os("HERALD_ENDPOINTS_FILE").map(PathBuf::from),
+            sandbox_x_port: std::env::var("HERALD_SANDBOX_X_PORT").ok().and_then(|p| p.trim().parse().ok()),
         }
     }
 
@@ -228,40 +232,111 @@ fn refuse_if_forced(env: &BootEnv) -> herald_core::Result<()> {
 
 #[cfg(feature = "demo")]
 async fn boot_demo(env: &BootEnv, live_recovery: Option<Recovery>, forced: bool) -> herald_core::Result<Booted> {
-    use herald_sandbox::{Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
+    use herald_sandbox::{Sandbox, SandboxConfig};
 
-    let (base_url, sandbox) = match &env.sandbox_url {
-        Some(url) => (url.clone(), None),
+    let (base_url, x_port, sandbox) = match &env.sandbox_url {
+        Some(url) => (url.clone(), env.sandbox_x_port.unwrap_or(DEMO_X_PORT), None),
         None => {
+            // X accepts only its registered callback: the demo app registers port 8080 unless
+            // another program holds it, then a free port instead (saved below as X's port).
+            let x_port = demo_x_port();
+            let mut config = SandboxConfig::demo();
+            config.x.redirect_uris = vec![format!("http://127.0.0.1:{x_port}/callback")];
             // No admin token: the in-process sandbox serves no `/__sandbox/*` route.
-            let sandbox = Sandbox::start(SandboxConfig::demo())
+            let sandbox = Sandbox::start(config)
                 .await
                 .map_err(|e| Error::Internal(format!("could not start the demo sandbox: {e}")))?;
-            (sandbox.base_url(), Some(sandbox))
+            (sandbox.base_url(), x_port, Some(sandbox))
         }
     };
-    tracing::info!(sandbox = %base_url, "demo mode");
+    tracing::info!(sandbox = %base_url, x_port, "demo mode");
     let mut config = Config::new(env.data_dir.join(DEMO_DIR));
     config.endpoints = Endpoints::sandbox(&base_url)?;
     config.vault_service = DEMO_SERVICE.to_owned();
     let herald = Herald::open(config).await?;
-    if herald.store().client_id(NetworkId::GoogleBusiness).await?.is_none() {
-        // The sandbox's public demo client; its "secret" is a published test value. Saving it
-        // may fail when the keyring is unavailable: the UI then explains that state.
-        if let Err(e) = herald
-            .save_credentials(
-                NetworkId::GoogleBusiness,
-                DEMO_GOOGLE_CLIENT_ID,
-                Some(Sensitive::new(DEMO_GOOGLE_CLIENT_SECRET.to_owned())),
-            )
-            .await
-        {
-            tracing::warn!("demo credentials not saved: {e}");
-            herald.store().set_client_id(NetworkId::GoogleBusiness, DEMO_GOOGLE_CLIENT_ID).await?;
-        }
-    }
+    seed_demo(&herald, &base_url, x_port).await?;
     let recovery = herald.store().recovery().cloned().or(live_recovery);
     Ok(Booted { herald, demo: true, forced, recovery, _sandbox: sandbox })
+}
+
+/// The port the demo X app is registered with ([`herald_sandbox::DEMO_X_REDIRECT_URI`]).
+#[cfg(feature = "demo")]
+pub const DEMO_X_PORT: u16 = 8080;
+
+/// [`DEMO_X_PORT`] when nothing listens there, else a port the system says is free.
+#[cfg(feature = "demo")]
+fn demo_x_port() -> u16 {
+    if std::net::TcpListener::bind(("127.0.0.1", DEMO_X_PORT)).is_ok() {
+        return DEMO_X_PORT;
+    }
+    let free = std::net::TcpListener::bind(("127.0.0.1", 0)).and_then(|l| l.local_addr()).map(|a| a.port());
+    match free {
+        Ok(port) => {
+            tracing::info!(port, "port {DEMO_X_PORT} is busy: the demo X app uses another callback port");
+            port
+        }
+        Err(e) => {
+            tracing::warn!("no free port for the demo X app ({e}); keeping {DEMO_X_PORT}");
+            DEMO_X_PORT
+        }
+    }
+}
+
+/// Key of the setting that records the demo's sample WeChat link was added once (so a
+/// disconnect of it is not undone at the next start).
+#[cfg(feature = "demo")]
+const DEMO_WECHAT_SEEDED: &str = "demo.wechat_seeded";
+
+/// Every network's sandbox client in the demo's store and keyring, and how its sign-ins come
+/// back (written at every start: the in-process sandbox's port changes). Saving a secret may
+/// fail when the keyring is unavailable: the id is kept and the UI explains that state.
+#[cfg(feature = "demo")]
+async fn seed_demo(herald: &Herald, base_url: &str, x_port: u16) -> herald_core::Result<()> {
+    use herald_core::api::{AccountKind, AccountStatus, RedirectMode};
+    use herald_sandbox::*;
+
+    let clients: [(NetworkId, &str, Option<&str>); 5] = [
+        (NetworkId::GoogleBusiness, DEMO_GOOGLE_CLIENT_ID, Some(DEMO_GOOGLE_CLIENT_SECRET)),
+        (NetworkId::Facebook, DEMO_FACEBOOK_CLIENT_ID, Some(DEMO_FACEBOOK_CLIENT_SECRET)),
+        (NetworkId::Instagram, DEMO_INSTAGRAM_CLIENT_ID, Some(DEMO_INSTAGRAM_CLIENT_SECRET)),
+        (NetworkId::Linkedin, DEMO_LINKEDIN_CLIENT_ID, Some(DEMO_LINKEDIN_CLIENT_SECRET)),
+        (NetworkId::X, DEMO_X_CLIENT_ID, None),
+    ];
+    for (network, client_id, secret) in clients {
+        let current = herald.credentials(network).await;
+        let complete = current.as_ref().is_ok_and(|c| c.client_id == client_id && (secret.is_none() || c.has_secret));
+        if complete {
+            continue;
+        }
+        // The sandbox's public demo clients; their "secrets" are published test values.
+        if let Err(e) = herald.save_credentials(network, client_id, secret.map(|s| Sensitive::new(s.to_owned()))).await
+        {
+            tracing::warn!(network = network.as_str(), "demo credentials not saved: {e}");
+            herald.store().set_client_id(network, client_id).await?;
+        }
+    }
+    let relay = format!("{}{RELAY_PATH}", base_url.trim_end_matches('/'));
+    herald.save_connect_setup(NetworkId::Facebook, RedirectMode::Relay, None, Some(&relay)).await?;
+    herald.save_connect_setup(NetworkId::Instagram, RedirectMode::Relay, None, Some(&relay)).await?;
+    // LinkedIn's native PKCE flow (the demo app has it); the relay stays saved as the fallback.
+    herald.save_connect_setup(NetworkId::Linkedin, RedirectMode::Loopback, None, Some(&relay)).await?;
+    herald.save_connect_setup(NetworkId::X, RedirectMode::FixedPort, Some(x_port), None).await?;
+
+    // A WeChat link from before WeChat was deprecated: listed, disconnectable, not reconnectable.
+    if herald.store().setting(DEMO_WECHAT_SEEDED).await?.is_none() {
+        herald
+            .store()
+            .add_linked_account(
+                NetworkId::Wechat,
+                "gh_forno_rossi",
+                AccountKind::Profile,
+                "Forno Rossi 罗西面包坊",
+                AccountStatus::Connected,
+            )
+            .await?;
+        herald.store().set_setting(DEMO_WECHAT_SEEDED, Some("1")).await?;
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "demo"))]
@@ -286,6 +361,7 @@ mod tests {
             data_dir: dir.path().join("herald"),
             demo: demo.map(str::to_owned),
             sandbox_url: None,
+            sandbox_x_port: None,
             endpoints_file: None,
         }
     }
@@ -404,6 +480,52 @@ mod tests {
         assert!(!mode_of(&env).await.0);
         std::fs::write(env.data_dir.join(MODE_FILE), "demo\n").unwrap();
         assert!(mode_of(&env).await.0, "the saved choice wins over the credentials");
+    }
+
+    /// The demo can sign in to every network out of the box: each sandbox client is saved with
+    /// its redirect set-up, each set-up passes the Check against the running sandbox, X moves
+    /// off a busy port 8080 to one it can bind, and a deprecated WeChat link is listed.
+    #[tokio::test]
+    async fn the_demo_seeds_every_network_and_moves_x_off_a_busy_port() {
+        use herald_core::api::{AccountStatus, RedirectMode};
+        // Whoever holds 8080 (this test, or another program), the demo must not depend on it.
+        let _held = std::net::TcpListener::bind(("127.0.0.1", DEMO_X_PORT));
+        let dir = tempfile::tempdir().unwrap();
+        let booted = boot(&env(&dir, None)).await.unwrap();
+        let herald = &booted.herald;
+        let base = booted._sandbox.as_ref().expect("an in-process sandbox").base_url();
+
+        let x = herald.connect_setup(NetworkId::X).await.unwrap();
+        assert_eq!(x.mode, RedirectMode::FixedPort);
+        assert_ne!(x.port, DEMO_X_PORT, "8080 is busy, so the demo X app uses another port");
+        let relay = format!("{base}{}", herald_sandbox::RELAY_PATH);
+        for network in [NetworkId::Facebook, NetworkId::Instagram] {
+            let setup = herald.connect_setup(network).await.unwrap();
+            assert_eq!((setup.mode, setup.relay_url.as_deref()), (RedirectMode::Relay, Some(relay.as_str())));
+        }
+        assert_eq!(herald.connect_setup(NetworkId::Linkedin).await.unwrap().mode, RedirectMode::Loopback);
+        for network in
+            [NetworkId::GoogleBusiness, NetworkId::Facebook, NetworkId::Instagram, NetworkId::Linkedin, NetworkId::X]
+        {
+            let check = herald.connect_check(network).await.unwrap();
+            assert!(check.ok, "{network:?}: {check:?}");
+        }
+        // The X sign-in can open its listener (the port is free) and is registered at the sandbox.
+        let flow = herald.connect_begin(NetworkId::X, None).await.unwrap();
+        herald.connect_cancel(&flow.flow_id).unwrap();
+
+        let accounts = herald.accounts().await.unwrap();
+        let wechat: Vec<_> = accounts.iter().filter(|a| a.network == NetworkId::Wechat).collect();
+        assert_eq!(wechat.len(), 1);
+        assert_eq!(wechat[0].status, AccountStatus::Connected);
+        herald.disconnect(&wechat[0].id).await.unwrap();
+        herald.shutdown().await;
+        drop(booted);
+
+        // A disconnected sample link stays disconnected at the next start.
+        let again = boot(&env(&dir, None)).await.unwrap();
+        assert!(again.herald.accounts().await.unwrap().iter().all(|a| a.network != NetworkId::Wechat));
+        again.herald.shutdown().await;
     }
 
     /// The app's in-process sandbox has no admin API: no web page or local process can read its

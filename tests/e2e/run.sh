@@ -18,6 +18,10 @@ trap cleanup EXIT
 
 # The sandbox's admin API answers only this token; only the specs get it (not the app).
 admin_token="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# X accepts only its registered callback: the sandbox's X app and Herald's demo both take this
+# port (a free one, so a program already on 8080 does not break the run).
+x_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export HERALD_SANDBOX_X_PORT="$x_port"
 HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" "$SANDBOX_BIN" > "$out/sandbox.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q "listening on" "$out/sandbox.log" && break; sleep 0.1; done

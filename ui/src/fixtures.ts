@@ -8,6 +8,7 @@ import {
   type AppStatus,
   type Candidate,
   type ConnectFlow,
+  type ConnectSetup,
   type NetworkInfo,
 } from './ipc';
 
@@ -30,7 +31,14 @@ export function networkInfos(): NetworkInfo[] {
     id: NetworkInfo['id'],
     name: string,
     availability: NetworkInfo['availability'],
-  ): NetworkInfo => ({ id, name, availability, credentialsConfigured: availability === 'available', clientSecretRequired: true });
+  ): NetworkInfo => ({
+    id,
+    name,
+    availability,
+    credentialsConfigured: availability === 'available',
+    clientSecretRequired: true,
+    redirectModes: availability === 'available' ? ['loopback'] : [],
+  });
   return [
     info('facebook', 'Facebook', 'available'),
     info('wechat', 'WeChat', 'deprecated'),
@@ -55,6 +63,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     tokenExpiresAt: null,
     lastCheckedAt: null,
     lastError: null,
+    missingPermissions: [],
     ...overrides,
   };
 }
@@ -77,6 +86,19 @@ export function flow(overrides: Partial<ConnectFlow> = {}): ConnectFlow {
     authorizeUrl: 'http://127.0.0.1:4444/authorize?state=abc',
     expiresAt: '2025-03-14T10:40:00Z',
     reconnectAccountId: null,
+    ...overrides,
+  };
+}
+
+/** A sign-in set-up (Google's by default: loopback, nothing to register). */
+export function connectSetup(overrides: Partial<ConnectSetup> = {}): ConnectSetup {
+  return {
+    network: 'google_business',
+    mode: 'loopback',
+    allowedModes: ['loopback'],
+    port: 0,
+    relayUrl: null,
+    redirectToRegister: null,
     ...overrides,
   };
 }
@@ -115,6 +137,24 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       network,
       clientId,
       hasSecret: clientSecret !== null,
+    })),
+    settingsConnectSetupGet: vi.fn<Api['settingsConnectSetupGet']>(async (network) => connectSetup({ network })),
+    settingsConnectSetupSave: vi.fn<Api['settingsConnectSetupSave']>(async (network, mode, port, relayUrl) =>
+      connectSetup({
+        network,
+        mode,
+        allowedModes: [mode],
+        port: port ?? 0,
+        relayUrl,
+        redirectToRegister: mode === 'relay' ? relayUrl : mode === 'fixed_port' ? `http://127.0.0.1:${port}/callback` : null,
+      }),
+    ),
+    settingsConnectCheck: vi.fn<Api['settingsConnectCheck']>(async (network) => ({
+      network,
+      ok: true,
+      problem: null,
+      status: 200,
+      detail: null,
     })),
     dataExport: vi.fn<Api['dataExport']>(async () => ({ path: '/home/anna/Documents/herald-export.json' })),
     dataImport: vi.fn<Api['dataImport']>(async () => ({ settings: 0, credentials: 0, accounts: 0 })),

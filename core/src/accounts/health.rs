@@ -4,6 +4,7 @@
 
 use crate::api::{Account, AccountStatus};
 use crate::error::{Error, Result};
+use crate::networks;
 use crate::store::DeletionReason;
 use crate::{CoreEvent, Herald};
 
@@ -43,14 +44,22 @@ impl Herald {
             if !expires_within(expires_at.or(tokens.expires_at), margin) {
                 continue;
             }
-            let Some(refresh_token) = tokens.refresh_token.as_ref() else {
-                let why = "The sign-in has expired and the network gave no way to renew it. Reconnect to continue.";
-                self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), Some(why), None).await?;
-                changed = true;
-                continue;
-            };
             let refreshed = match self.oauth_config(network).await {
-                Ok(oauth) => oauth.refresh(&self.http, refresh_token).await,
+                Ok(oauth) => {
+                    let endpoints = &self.config().endpoints;
+                    let ctx = networks::Ctx { http: &self.http, endpoints, oauth: &oauth, redirect_uri: "" };
+                    networks::refresh(network, &ctx, &tokens).await
+                }
+                Err(e) => Err(e),
+            };
+            let refreshed = match refreshed {
+                Ok(Some(new_tokens)) => Ok(new_tokens),
+                Ok(None) => {
+                    let why = "The sign-in has expired and the network gave no way to renew it. Reconnect to continue.";
+                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), Some(why), None).await?;
+                    changed = true;
+                    continue;
+                }
                 Err(e) => Err(e),
             };
             match refreshed {

@@ -6,6 +6,7 @@
 //! chosen accounts (tokens into the keyring first, then rows into SQLite). Until `finish`,
 //! nothing is persisted, so a failed or cancelled flow leaves existing accounts untouched.
 
+mod check;
 mod cleanup;
 mod grant_lock;
 mod health;
@@ -20,10 +21,9 @@ use tokio::task::JoinHandle;
 
 use crate::api::{Account, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutcome};
 use crate::error::{Error, Result};
-use crate::networks::{google, NetworkAvailability, NetworkId};
+use crate::networks::{self, NetworkAvailability, NetworkId, RedirectMode};
 use crate::oauth::listener::CallbackListener;
-use crate::oauth::{OAuthConfig, PkceStyle};
-use crate::secret::Sensitive;
+use crate::oauth::OAuthConfig;
 use crate::store::{DeletionReason, NewAccount};
 use crate::vault::{KeyringHealth, TokenSet};
 use crate::{CoreEvent, Herald};
@@ -55,6 +55,14 @@ pub(crate) struct Flow {
 struct Authorized {
     tokens: TokenSet,
     candidates: Vec<Candidate>,
+    /// Scopes Herald needs to publish that the person did not grant.
+    missing_permissions: Vec<String>,
+}
+
+/// Whether the flow in `mode` needs the client secret: the networks that always do, and
+/// LinkedIn's standard (relay) flow.
+fn needs_secret(network: NetworkId, mode: RedirectMode) -> bool {
+    network.spec().client_secret_required() || (network == NetworkId::Linkedin && mode == RedirectMode::Relay)
 }
 
 impl Herald {
@@ -62,38 +70,32 @@ impl Herald {
         self.store().accounts().await
     }
 
-    /// The OAuth set-up for `network` from its data and the saved credentials.
+    /// The OAuth set-up for `network` from its data, the saved credentials and its redirect mode.
     pub(crate) async fn oauth_config(&self, network: NetworkId) -> Result<OAuthConfig> {
         let spec = network.spec();
         let client_id = self.store().client_id(network).await?.ok_or(Error::CredentialsMissing(spec.name))?;
         let client_secret = self.vault().client_secret(network).await?;
-        match network {
-            NetworkId::GoogleBusiness => {
-                let endpoints = &self.config().endpoints.google;
-                Ok(OAuthConfig {
-                    network_name: spec.name,
-                    client_id,
-                    client_secret,
-                    authorize: endpoints.authorize.clone(),
-                    token: endpoints.token.clone(),
-                    revoke: Some(endpoints.revoke.clone()),
-                    scopes: vec![google::SCOPE.to_owned()],
-                    extra_authorize_params: vec![("access_type", "offline"), ("prompt", "consent")],
-                    issuer: endpoints.issuer.clone(),
-                    issuer_required: spec.sends_issuer,
-                    pkce: PkceStyle::Base64Url,
-                })
-            }
-            _ => Err(Error::NetworkNotSupported(spec.name)),
+        let setup = self.connect_setup(network).await?;
+        let may_ask_organizations = network != NetworkId::Linkedin
+            || networks::linkedin::may_ask_organizations(self.store(), &client_id).await?;
+        let mut oauth =
+            networks::oauth_config(network, &self.config().endpoints, client_id, client_secret, setup.mode)?;
+        if !may_ask_organizations {
+            oauth.scopes.retain(|s| !networks::linkedin::ORGANIZATION_SCOPES.contains(&s.as_str()));
         }
+        Ok(oauth)
     }
 
     /// Start a sign-in. Refuses when the network has no connector yet, credentials are missing,
     /// or the keyring is unavailable (tokens could not be kept safely).
     pub async fn connect_begin(&self, network: NetworkId, reconnect_account_id: Option<&str>) -> Result<ConnectFlow> {
         let spec = network.spec();
-        if spec.availability != NetworkAvailability::Available {
-            return Err(Error::NetworkNotSupported(spec.name));
+        match spec.availability {
+            NetworkAvailability::Available => {}
+            NetworkAvailability::Deprecated => return Err(Error::NetworkDeprecated(spec.name)),
+            NetworkAvailability::LaterVersion | NetworkAvailability::ComingSoon => {
+                return Err(Error::NetworkNotSupported(spec.name))
+            }
         }
         let reconnect = match reconnect_account_id {
             Some(id) => {
@@ -111,13 +113,34 @@ impl Herald {
             return Err(Error::KeyringUnavailable(why));
         }
         let oauth = self.oauth_config(network).await?;
+        let setup = self.connect_setup(network).await?;
+        if oauth.client_secret.is_none() && needs_secret(network, setup.mode) {
+            return Err(Error::CredentialsMissing(spec.name));
+        }
 
-        // One sign-in at a time: a new one ends any other.
+        // One sign-in at a time: a new one ends any other (and frees a fixed port).
         self.cancel_all_flows();
 
-        let listener = CallbackListener::bind().await?;
-        let redirect_uri = listener.redirect_uri();
-        let authorization = oauth.authorize(&redirect_uri)?;
+        let (listener, redirect_uri, state_prefix) = match setup.mode {
+            RedirectMode::Loopback => {
+                let listener = CallbackListener::bind().await?;
+                let redirect_uri = listener.redirect_uri();
+                (listener, redirect_uri, None)
+            }
+            RedirectMode::FixedPort => {
+                let listener = CallbackListener::bind_port(setup.port).await?;
+                let redirect_uri = listener.redirect_uri();
+                (listener, redirect_uri, None)
+            }
+            RedirectMode::Relay => {
+                // The relay forwards to the port carried at the front of `state`.
+                let relay = setup.relay_url.clone().ok_or(Error::RelayMissing(spec.name))?;
+                let listener = CallbackListener::bind().await?;
+                let port = listener.local_addr()?.port();
+                (listener, relay, Some(port.to_string()))
+            }
+        };
+        let authorization = oauth.authorize_with_state_prefix(&redirect_uri, state_prefix.as_deref())?;
         let flow_id = uuid::Uuid::new_v4().to_string();
         let timeout = self.config().flow_timeout;
         let expires_at = Utc::now() + chrono::Duration::from_std(timeout).unwrap_or(chrono::Duration::minutes(5));
@@ -126,6 +149,8 @@ impl Herald {
         let endpoints = self.config().endpoints.clone();
         let state = authorization.state;
         let verifier = authorization.verifier;
+        let required: Vec<String> =
+            spec.connect.map(|c| c.required_scopes.iter().map(|s| (*s).to_owned()).collect()).unwrap_or_default();
 
         let task = tokio::spawn(async move {
             let callback = tokio::select! {
@@ -134,14 +159,14 @@ impl Herald {
                 () = tokio::time::sleep(timeout) => return Err(Error::FlowTimedOut(timeout.as_secs())),
             };
             oauth.check_issuer(callback.iss.as_deref())?;
-            let tokens = oauth.exchange_code(&http, &redirect_uri, callback.code, verifier).await?;
-            let candidates = match network {
-                NetworkId::GoogleBusiness => {
-                    google::list_locations(&http, &endpoints.google, &tokens.access_token).await?
-                }
-                _ => return Err(Error::NetworkNotSupported(network.name())),
+            let ctx = networks::Ctx { http: &http, endpoints: &endpoints, oauth: &oauth, redirect_uri: &redirect_uri };
+            let tokens = networks::exchange_code(network, &ctx, callback.code, verifier).await?;
+            let consented = networks::after_consent(network, &ctx, tokens).await?;
+            let missing_permissions = match &consented.granted_scopes {
+                Some(granted) => required.iter().filter(|s| !granted.contains(s)).cloned().collect(),
+                None => Vec::new(),
             };
-            Ok(Authorized { tokens, candidates })
+            Ok(Authorized { tokens: consented.tokens, candidates: consented.candidates, missing_permissions })
         });
 
         self.lock_flows().insert(
@@ -173,6 +198,14 @@ impl Herald {
             Ok(outcome) => outcome,
             Err(join) if join.is_cancelled() => Err(Error::FlowCancelled),
             Err(join) => Err(Error::Internal(format!("sign-in task failed: {join}"))),
+        };
+        let outcome = match outcome {
+            // LinkedIn refuses scopes the app was not granted before the person sees anything.
+            Err(e @ Error::ConsentDenied(_)) if network == NetworkId::Linkedin => {
+                let client_id = self.store().client_id(network).await.ok().flatten().unwrap_or_default();
+                Err(networks::linkedin::authorize_refused(self.store(), &client_id, e).await)
+            }
+            other => other,
         };
         let result = async {
             let mut authorized = outcome?;
@@ -268,6 +301,7 @@ impl Herald {
                 kind: c.kind,
                 display_name: c.display_name.clone(),
                 avatar_url: c.avatar_url.clone(),
+                missing_permissions: authorized.missing_permissions.clone(),
             })
             .collect();
 
@@ -327,9 +361,10 @@ impl Herald {
 
         let mut outcome = DisconnectOutcome { revoke: RevokeOutcome::KeptForOtherAccounts, detail: None };
         if orphaned {
-            // Revoking at Google ends Herald's access for that user everywhere; keep it while
-            // other accounts of this network remain connected.
-            outcome = if self.store().count_accounts(network).await? > 0 {
+            // Where revoking ends Herald's access for that user everywhere (Google, Facebook,
+            // LinkedIn), keep it while other accounts of this network remain connected.
+            let user_wide = network.spec().connect.is_some_and(|c| c.revoke_is_user_wide);
+            outcome = if user_wide && self.store().count_accounts(network).await? > 0 {
                 DisconnectOutcome { revoke: RevokeOutcome::KeptForOtherAccounts, detail: None }
             } else {
                 self.revoke(network, tokens.as_ref()).await
@@ -368,12 +403,13 @@ impl Herald {
                 ),
             };
         };
-        let token: &Sensitive<String> = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
         let oauth = match self.oauth_config(network).await {
             Ok(oauth) => oauth,
             Err(e) => return DisconnectOutcome { revoke: RevokeOutcome::Failed, detail: Some(e.to_string()) },
         };
-        match oauth.revoke(&self.http, token).await {
+        let endpoints = &self.config().endpoints;
+        let ctx = networks::Ctx { http: &self.http, endpoints, oauth: &oauth, redirect_uri: "" };
+        match networks::revoke(network, &ctx, tokens).await {
             Ok(true) => DisconnectOutcome { revoke: RevokeOutcome::Revoked, detail: None },
             Ok(false) => DisconnectOutcome { revoke: RevokeOutcome::NotSupported, detail: None },
             Err(e) => DisconnectOutcome { revoke: RevokeOutcome::Failed, detail: Some(e.to_string()) },

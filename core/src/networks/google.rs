@@ -3,14 +3,55 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::join;
+use super::{
+    join, ConnectFacts, Consented, Ctx, NetworkAvailability, NetworkId, NetworkSpec, OAuthEndpoints, RedirectMode,
+    RedirectRule, SecretRule,
+};
 use crate::api::{AccountKind, Candidate};
 use crate::error::{Error, Result};
 use crate::net::{self, bounded_text, MAX_DETAIL_CHARS, MAX_NAME_CHARS};
+use crate::oauth::PkceStyle;
 use crate::secret::Sensitive;
+use crate::vault::TokenSet;
 
 pub const NAME: &str = "Google Business Profile";
 pub const SCOPE: &str = "https://www.googleapis.com/auth/business.manage";
+
+/// A "Desktop app" OAuth client: loopback redirect on any port, PKCE, no secret needed. Google
+/// names itself (`iss`) in its authorization responses.
+pub const SPEC: NetworkSpec = NetworkSpec {
+    id: NetworkId::GoogleBusiness,
+    name: NAME,
+    availability: NetworkAvailability::Available,
+    client_secret: SecretRule::Optional,
+    sends_issuer: true,
+    connect: Some(ConnectFacts {
+        scopes: &[SCOPE],
+        required_scopes: &[SCOPE],
+        redirect: RedirectRule { allowed: &[RedirectMode::Loopback], default: RedirectMode::Loopback, default_port: 0 },
+        extra_authorize_params: &[("access_type", "offline"), ("prompt", "consent")],
+        pkce: PkceStyle::Base64Url,
+        // Revoking a Google grant ends access for every location of that user.
+        revoke_is_user_wide: true,
+    }),
+};
+
+pub(crate) fn oauth_endpoints(endpoints: &GoogleEndpoints) -> OAuthEndpoints {
+    OAuthEndpoints {
+        authorize: endpoints.authorize.clone(),
+        token: endpoints.token.clone(),
+        revoke: Some(endpoints.revoke.clone()),
+        issuer: endpoints.issuer.clone(),
+    }
+}
+
+/// The locations the user granted become the candidates; Google's token answer says which
+/// scopes were granted (the person can untick the one Herald needs).
+pub(crate) async fn after_consent(ctx: &Ctx<'_>, tokens: TokenSet) -> Result<Consented> {
+    let candidates = list_locations(ctx.http, &ctx.endpoints.google, &tokens.access_token).await?;
+    let granted_scopes = tokens.granted_scopes.clone();
+    Ok(Consented { tokens, candidates, granted_scopes })
+}
 /// Largest page the Business Information API serves.
 const LOCATIONS_PAGE_SIZE: u32 = 100;
 /// Upper bound on pages followed, so a misbehaving server cannot loop us forever.

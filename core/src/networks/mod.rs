@@ -1,14 +1,22 @@
 //! The networks Herald knows. Everything a network *is* (names, endpoints, scopes, lifetimes,
 //! limits) is data here, overridable for the sandbox; code elsewhere reads it, never repeats it.
 
+pub mod facebook;
 pub mod google;
+pub mod instagram;
+pub mod linkedin;
+pub mod x;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use url::Url;
 
+use crate::api::Candidate;
 use crate::error::{Error, Result};
 use crate::net;
+use crate::oauth::{OAuthConfig, PkceCodeVerifier, PkceStyle};
+use crate::secret::Sensitive;
+use crate::vault::TokenSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -35,68 +43,96 @@ pub enum NetworkAvailability {
     Deprecated,
 }
 
+/// How a network lets a desktop app receive the browser's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectMode {
+    /// `http://127.0.0.1:{any port}/callback` (RFC 8252 §7.3); nothing to register.
+    Loopback,
+    /// `http://127.0.0.1:{port}/callback` on one port the user registered with the network.
+    FixedPort,
+    /// An HTTPS relay page registered with the network, forwarding to the loopback listener.
+    Relay,
+}
+
+/// Which redirect modes a network accepts, and the default.
+#[derive(Clone, Copy, Debug)]
+pub struct RedirectRule {
+    pub allowed: &'static [RedirectMode],
+    pub default: RedirectMode,
+    /// The port of [`RedirectMode::FixedPort`] until the user picks another.
+    pub default_port: u16,
+}
+
+/// How Herald connects to a network: data read by the OAuth flow, the settings screen and the UI.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectFacts {
+    /// Scopes asked for at consent.
+    pub scopes: &'static [&'static str],
+    /// Scopes without which Herald cannot publish: a consent that leaves one out is reported on
+    /// the card (the account needs a reconnect) instead of failing later at publish time.
+    pub required_scopes: &'static [&'static str],
+    pub redirect: RedirectRule,
+    /// Extra authorize parameters (e.g. Google's `access_type=offline`).
+    pub extra_authorize_params: &'static [(&'static str, &'static str)],
+    /// How the PKCE challenge is written (always S256).
+    pub pkce: PkceStyle,
+    /// Revoking one sign-in ends Herald's access for every account of that user at the network,
+    /// so the revoke waits until the last account of the network is disconnected.
+    pub revoke_is_user_wide: bool,
+}
+
+/// Whether a network's OAuth client has a secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretRule {
+    Required,
+    Optional,
+    None,
+}
+
 /// Static facts about a network.
 #[derive(Clone, Copy, Debug)]
 pub struct NetworkSpec {
     pub id: NetworkId,
     pub name: &'static str,
     pub availability: NetworkAvailability,
-    pub client_secret_required: bool,
+    pub client_secret: SecretRule,
     /// The authorization server always puts `iss` in its authorization responses (RFC 9207),
     /// so an answer without it is refused as a possible mix-up.
     pub sends_issuer: bool,
+    /// How to connect; `None` for networks Herald cannot (or no longer) connect.
+    pub connect: Option<ConnectFacts>,
+}
+
+impl NetworkSpec {
+    pub fn client_secret_required(&self) -> bool {
+        self.client_secret == SecretRule::Required
+    }
 }
 
 /// In the order the Connect popup lists them.
 pub const ALL: [NetworkSpec; 7] = [
-    NetworkSpec {
-        id: NetworkId::Instagram,
-        name: "Instagram",
-        availability: NetworkAvailability::LaterVersion,
-        client_secret_required: true,
-        sends_issuer: false,
-    },
-    NetworkSpec {
-        id: NetworkId::Facebook,
-        name: "Facebook",
-        availability: NetworkAvailability::LaterVersion,
-        client_secret_required: true,
-        sends_issuer: false,
-    },
-    NetworkSpec {
-        id: NetworkId::Linkedin,
-        name: "LinkedIn",
-        availability: NetworkAvailability::LaterVersion,
-        client_secret_required: true,
-        sends_issuer: false,
-    },
-    NetworkSpec {
-        id: NetworkId::GoogleBusiness,
-        name: "Google Business Profile",
-        availability: NetworkAvailability::Available,
-        client_secret_required: false,
-        sends_issuer: true,
-    },
-    NetworkSpec {
-        id: NetworkId::X,
-        name: "X",
-        availability: NetworkAvailability::LaterVersion,
-        client_secret_required: false,
-        sends_issuer: false,
-    },
+    instagram::SPEC,
+    facebook::SPEC,
+    linkedin::SPEC,
+    google::SPEC,
+    x::SPEC,
     NetworkSpec {
         id: NetworkId::Tiktok,
         name: "TikTok",
         availability: NetworkAvailability::ComingSoon,
-        client_secret_required: true,
+        client_secret: SecretRule::Required,
         sends_issuer: false,
+        connect: None,
     },
     NetworkSpec {
         id: NetworkId::Wechat,
         name: "WeChat",
         availability: NetworkAvailability::Deprecated,
-        client_secret_required: true,
+        client_secret: SecretRule::Required,
         sends_issuer: false,
+        connect: None,
     },
 ];
 
@@ -132,25 +168,49 @@ impl NetworkId {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Endpoints {
     pub google: google::GoogleEndpoints,
+    pub facebook: facebook::FacebookEndpoints,
+    pub instagram: instagram::InstagramEndpoints,
+    pub linkedin: linkedin::LinkedinEndpoints,
+    pub x: x::XEndpoints,
 }
 
 impl Default for Endpoints {
     fn default() -> Self {
-        Self { google: google::GoogleEndpoints::production() }
+        Self {
+            google: google::GoogleEndpoints::production(),
+            facebook: facebook::FacebookEndpoints::production(),
+            instagram: instagram::InstagramEndpoints::production(),
+            linkedin: linkedin::LinkedinEndpoints::production(),
+            x: x::XEndpoints::production(),
+        }
     }
 }
 
 impl Endpoints {
     /// Every network served by a herald-sandbox at `base` (e.g. `http://127.0.0.1:4123`).
     pub fn sandbox(base: &str) -> Result<Self> {
-        let endpoints = Self { google: google::GoogleEndpoints::sandbox(base)? };
+        let endpoints = Self {
+            google: google::GoogleEndpoints::sandbox(base)?,
+            facebook: facebook::FacebookEndpoints::sandbox(base)?,
+            instagram: instagram::InstagramEndpoints::sandbox(base)?,
+            linkedin: linkedin::LinkedinEndpoints::sandbox(base)?,
+            x: x::XEndpoints::sandbox(base)?,
+        };
         endpoints.validate()?;
         Ok(endpoints)
     }
 
     /// Every endpoint of every network, named as in the endpoints file (`google.token`).
-    pub fn entries(&self) -> Vec<(String, &Url)> {
-        self.google.urls().into_iter().map(|(name, url)| (format!("google.{name}"), url)).collect()
+    pub fn entries<'a>(&'a self) -> Vec<(String, &'a Url)> {
+        let named = |network: &str, urls: Vec<(&'static str, &'a Url)>| {
+            urls.into_iter().map(move |(name, url)| (format!("{network}.{name}"), url)).collect::<Vec<_>>()
+        };
+        let mut all = named("google", self.google.urls());
+        all.extend(named("facebook", self.facebook.urls()));
+        all.extend(named("instagram", self.instagram.urls()));
+        all.extend(named("linkedin", self.linkedin.urls()));
+        all.extend(named("x", self.x.urls()));
+        all
     }
 
     /// Refuse a set-up that could send a code, a token or a secret in clear text: every endpoint
@@ -181,7 +241,16 @@ impl Endpoints {
         if !scheme_ok || !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
             return false;
         }
-        [&self.google.authorize].iter().any(|endpoint| {
+        [
+            &self.google.authorize,
+            &self.facebook.authorize,
+            &self.instagram.authorize,
+            &self.linkedin.authorize,
+            &self.linkedin.native_authorize,
+            &self.x.authorize,
+        ]
+        .iter()
+        .any(|endpoint| {
             endpoint.scheme() == url.scheme()
                 && endpoint.host() == url.host()
                 && endpoint.port_or_known_default() == url.port_or_known_default()
@@ -198,6 +267,127 @@ impl Endpoints {
             other => other,
         })?;
         Ok(endpoints)
+    }
+}
+
+/// The OAuth endpoints of one network for one redirect mode.
+pub(crate) struct OAuthEndpoints {
+    pub authorize: Url,
+    pub token: Url,
+    pub revoke: Option<Url>,
+    pub issuer: Option<String>,
+}
+
+/// The OAuth set-up for `network` from its data, the endpoints, the saved credentials and the
+/// redirect mode chosen for it.
+pub(crate) fn oauth_config(
+    network: NetworkId,
+    endpoints: &Endpoints,
+    client_id: String,
+    client_secret: Option<Sensitive<String>>,
+    mode: RedirectMode,
+) -> Result<OAuthConfig> {
+    let spec = network.spec();
+    let facts = spec.connect.ok_or(Error::NetworkNotSupported(spec.name))?;
+    let urls = match network {
+        NetworkId::GoogleBusiness => google::oauth_endpoints(&endpoints.google),
+        NetworkId::Facebook => facebook::oauth_endpoints(&endpoints.facebook),
+        NetworkId::Instagram => instagram::oauth_endpoints(&endpoints.instagram),
+        NetworkId::Linkedin => linkedin::oauth_endpoints(&endpoints.linkedin, mode),
+        NetworkId::X => x::oauth_endpoints(&endpoints.x),
+        NetworkId::Tiktok | NetworkId::Wechat => return Err(Error::NetworkNotSupported(spec.name)),
+    };
+    Ok(OAuthConfig {
+        network_name: spec.name,
+        client_id,
+        client_secret: if spec.client_secret == SecretRule::None { None } else { client_secret },
+        authorize: urls.authorize,
+        token: urls.token,
+        revoke: urls.revoke,
+        scopes: facts.scopes.iter().map(|s| (*s).to_owned()).collect(),
+        extra_authorize_params: facts.extra_authorize_params.to_vec(),
+        issuer: urls.issuer,
+        issuer_required: spec.sends_issuer,
+        pkce: facts.pkce,
+    })
+}
+
+/// What one connector call needs: the HTTP client, every endpoint, the OAuth set-up and the
+/// redirect URI of the flow (the code exchange must repeat it).
+pub(crate) struct Ctx<'a> {
+    pub http: &'a net::Client,
+    pub endpoints: &'a Endpoints,
+    pub oauth: &'a OAuthConfig,
+    pub redirect_uri: &'a str,
+}
+
+/// What a network let the user connect after consent.
+pub(crate) struct Consented {
+    /// The grant's tokens (after any exchange for a long-lived token), with per-account tokens
+    /// (e.g. Facebook Page tokens) in [`TokenSet::account_tokens`].
+    pub tokens: TokenSet,
+    pub candidates: Vec<Candidate>,
+    /// The scopes the user actually granted, when the network says (`None`: unknown, assume all).
+    pub granted_scopes: Option<Vec<String>>,
+}
+
+/// Exchange the browser's code for the grant's tokens.
+pub(crate) async fn exchange_code(
+    network: NetworkId,
+    ctx: &Ctx<'_>,
+    code: Sensitive<String>,
+    verifier: PkceCodeVerifier,
+) -> Result<TokenSet> {
+    match network {
+        NetworkId::Facebook => facebook::exchange_code(ctx, code, verifier).await,
+        NetworkId::Instagram => instagram::exchange_code(ctx, code, verifier).await,
+        NetworkId::Linkedin => linkedin::exchange_code(ctx, code, verifier).await,
+        _ => ctx.oauth.exchange_code(ctx.http, ctx.redirect_uri, code, verifier).await,
+    }
+}
+
+/// After the exchange: turn the grant into what the user may connect.
+pub(crate) async fn after_consent(network: NetworkId, ctx: &Ctx<'_>, tokens: TokenSet) -> Result<Consented> {
+    match network {
+        NetworkId::GoogleBusiness => google::after_consent(ctx, tokens).await,
+        NetworkId::Facebook => facebook::after_consent(ctx, tokens).await,
+        NetworkId::Instagram => instagram::after_consent(ctx, tokens).await,
+        NetworkId::Linkedin => linkedin::after_consent(ctx, tokens).await,
+        NetworkId::X => x::after_consent(ctx, tokens).await,
+        NetworkId::Tiktok | NetworkId::Wechat => Err(Error::NetworkNotSupported(network.name())),
+    }
+}
+
+/// Renew a grant's tokens. `Ok(None)`: this network's tokens cannot be renewed (the user must
+/// reconnect before they expire). A rotated refresh token is in the answer; a network that
+/// does not rotate keeps the old one (never emptied).
+pub(crate) async fn refresh(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet) -> Result<Option<TokenSet>> {
+    match network {
+        NetworkId::Facebook => Ok(None),
+        NetworkId::Instagram => instagram::refresh(ctx, tokens).await.map(Some),
+        NetworkId::X => x::refresh(ctx, tokens).await,
+        _ => match &tokens.refresh_token {
+            Some(refresh_token) => {
+                let mut fresh = ctx.oauth.refresh(ctx.http, refresh_token).await?;
+                fresh.account_tokens = tokens.account_tokens.clone();
+                Ok(Some(fresh))
+            }
+            None => Ok(None),
+        },
+    }
+}
+
+/// Revoke a grant at the network. `Ok(false)`: the network has no way to revoke.
+pub(crate) async fn revoke(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet) -> Result<bool> {
+    match network {
+        NetworkId::Facebook => facebook::revoke(ctx, tokens).await,
+        NetworkId::Instagram => Ok(false),
+        NetworkId::X => x::revoke(ctx, tokens).await,
+        NetworkId::Linkedin => linkedin::revoke(ctx, tokens).await,
+        _ => {
+            let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
+            ctx.oauth.revoke(ctx.http, token).await
+        }
     }
 }
 

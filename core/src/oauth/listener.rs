@@ -96,6 +96,16 @@ impl CallbackListener {
         Ok(Self { listener, port })
     }
 
+    /// Bind `127.0.0.1:port` for a network that only accepts one registered callback (X). A
+    /// port another program holds is reported as such, before the browser is opened.
+    pub async fn bind_port(port: u16) -> Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse | std::io::ErrorKind::PermissionDenied => Error::PortBusy(port),
+            _ => Error::Internal(format!("could not open the sign-in listener on 127.0.0.1:{port}: {e}")),
+        })?;
+        Ok(Self { listener, port })
+    }
+
     pub fn redirect_uri(&self) -> String {
         format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
     }

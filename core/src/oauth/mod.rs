@@ -90,15 +90,26 @@ impl OAuthConfig {
 
     /// Build the authorize URL with a fresh `state` and PKCE S256 challenge.
     pub fn authorize(&self, redirect_uri: &str) -> Result<Authorization> {
+        self.authorize_with_state_prefix(redirect_uri, None)
+    }
+
+    /// [`Self::authorize`] with `state` = `{prefix}.{random}`: the relay reads the loopback port
+    /// from the prefix. The whole state is still checked exactly when the answer arrives.
+    pub fn authorize_with_state_prefix(&self, redirect_uri: &str, prefix: Option<&str>) -> Result<Authorization> {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let client = self.client(Some(redirect_uri))?;
-        let mut request =
-            client.authorize_url(CsrfToken::new_random).add_scopes(self.scopes.iter().cloned().map(Scope::new));
+        let state = || match prefix {
+            Some(prefix) => CsrfToken::new(format!("{prefix}.{}", CsrfToken::new_random().secret())),
+            None => CsrfToken::new_random(),
+        };
+        let mut request = client.authorize_url(state).add_scopes(self.scopes.iter().cloned().map(Scope::new));
         request = match self.pkce {
             PkceStyle::Base64Url => request.set_pkce_challenge(challenge),
             PkceStyle::Hex => request
-                .add_extra_param("code_challenge", pkce_challenge(&verifier, PkceStyle::Hex))
+                .add_extra_param("code_challenge", pkce_challenge(&verifier, PkceStyle::Hex).unwrap_or_default())
                 .add_extra_param("code_challenge_method", "S256"),
+            // The verifier is still made, and never sent: nothing would check it.
+            PkceStyle::NotSupported => request,
         };
         for (name, value) in &self.extra_authorize_params {
             request = request.add_extra_param(*name, *value);
@@ -151,7 +162,7 @@ impl OAuthConfig {
             .set_pkce_verifier(verifier)
             .request_async(&capped)
             .await
-            .map_err(|e| self.classify(e, capped.status(), true))?;
+            .map_err(|e| self.classify(e, capped.status(), true, &[]))?;
         self.token_set(&response, None, true)
     }
 
@@ -166,6 +177,30 @@ impl OAuthConfig {
     where
         C: for<'c> AsyncHttpClient<'c>,
     {
+        self.refresh_inner(http, refresh_token, &[]).await
+    }
+
+    /// [`Self::refresh`] for a network that answers a dead refresh token with an error code
+    /// other than `invalid_grant` (X: `invalid_request`): those codes, too, mean "reconnect".
+    pub(crate) async fn refresh_reconnect_on(
+        &self,
+        http: &net::Client,
+        refresh_token: &Sensitive<String>,
+        reconnect_errors: &[&str],
+    ) -> Result<TokenSet> {
+        net::check_endpoint(self.network_name, &self.token)?;
+        self.refresh_inner(&LimitedReqwest::new(http, self.network_name), refresh_token, reconnect_errors).await
+    }
+
+    async fn refresh_inner<C>(
+        &self,
+        http: &C,
+        refresh_token: &Sensitive<String>,
+        reconnect_errors: &[&str],
+    ) -> Result<TokenSet>
+    where
+        C: for<'c> AsyncHttpClient<'c>,
+    {
         let client = self.client(None)?;
         let token = RefreshToken::new(refresh_token.expose().clone());
         let capped = Capped::new(http);
@@ -173,7 +208,7 @@ impl OAuthConfig {
             .exchange_refresh_token(&token)
             .request_async(&capped)
             .await
-            .map_err(|e| self.classify(e, capped.status(), false))?;
+            .map_err(|e| self.classify(e, capped.status(), false, reconnect_errors))?;
         self.token_set(&response, Some(refresh_token), false)
     }
 
@@ -217,6 +252,7 @@ impl OAuthConfig {
         e: RequestTokenError<TransportError<E>, BasicErrorResponse>,
         status: Option<u16>,
         exchanging: bool,
+        reconnect_errors: &[&str],
     ) -> Error {
         let network = self.network_name;
         match e {
@@ -226,7 +262,7 @@ impl OAuthConfig {
                     BasicErrorResponseType::InvalidGrant
                         | BasicErrorResponseType::InvalidClient
                         | BasicErrorResponseType::UnauthorizedClient
-                );
+                ) || reconnect_errors.contains(&body.error().as_ref());
                 let detail = bounded_text(&body.to_string(), MAX_DETAIL_CHARS);
                 if exchanging {
                     Error::TokenExchange { network, detail }
@@ -267,12 +303,15 @@ impl OAuthConfig {
             return Err(self.unreadable(format!("the refresh token in the answer {problem}"), exchanging));
         }
         let refresh_token = fresh_refresh.cloned().map(Sensitive::new).or_else(|| previous_refresh.cloned());
-        Ok(TokenSet { access_token: Sensitive::new(access_token.clone()), refresh_token, expires_at: expiry(response) })
+        let mut tokens = TokenSet::new(Sensitive::new(access_token.clone()), refresh_token, expiry(response));
+        tokens.granted_scopes =
+            response.scopes().map(|scopes| scopes.iter().map(|s| bounded_text(s, MAX_DETAIL_CHARS)).collect());
+        Ok(tokens)
     }
 }
 
 /// Why a token string cannot be used, if it cannot (RFC 6749 A.12: 1*VSCHAR).
-fn token_problem(token: &str) -> Option<String> {
+pub(crate) fn token_problem(token: &str) -> Option<String> {
     if token.is_empty() {
         Some("is empty".to_owned())
     } else if token.len() > MAX_TOKEN_BYTES {

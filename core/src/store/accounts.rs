@@ -17,6 +17,8 @@ pub struct NewAccount {
     pub kind: AccountKind,
     pub display_name: String,
     pub avatar_url: Option<String>,
+    /// Scopes Herald needs that were not granted; non-empty stores the account as needing a reconnect.
+    pub missing_permissions: Vec<String>,
 }
 
 #[derive(FromRow)]
@@ -33,6 +35,7 @@ struct AccountRow {
     token_expires_at: Option<DateTime<Utc>>,
     last_checked_at: Option<DateTime<Utc>>,
     last_error: Option<String>,
+    missing_permissions: Option<String>,
 }
 
 impl AccountRow {
@@ -51,13 +54,18 @@ impl AccountRow {
             token_expires_at: self.token_expires_at,
             last_checked_at: self.last_checked_at,
             last_error: self.last_error,
+            missing_permissions: self
+                .missing_permissions
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default(),
         };
         Ok((account, self.grant_id))
     }
 }
 
 const SELECT: &str = "SELECT id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                      connected_at, token_expires_at, last_checked_at, last_error FROM accounts";
+                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions FROM accounts";
 
 impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
@@ -103,12 +111,13 @@ impl Store {
         for account in accounts {
             let (id,): (String,) = sqlx::query_as(
                 "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                 connected_at, token_expires_at, last_checked_at, last_error) \
-                 VALUES (?, ?, ?, ?, ?, ?, 'connected', ?, ?, ?, ?, NULL) \
+                 connected_at, token_expires_at, last_checked_at, last_error, missing_permissions) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) \
                  ON CONFLICT (network, external_id) DO UPDATE SET \
                    kind = excluded.kind, display_name = excluded.display_name, avatar_url = excluded.avatar_url, \
-                   status = 'connected', grant_id = excluded.grant_id, token_expires_at = excluded.token_expires_at, \
-                   last_checked_at = excluded.last_checked_at, last_error = NULL \
+                   status = excluded.status, grant_id = excluded.grant_id, token_expires_at = excluded.token_expires_at, \
+                   last_checked_at = excluded.last_checked_at, last_error = NULL, \
+                   missing_permissions = excluded.missing_permissions \
                  RETURNING id",
             )
             .bind(uuid::Uuid::new_v4().to_string())
@@ -117,10 +126,16 @@ impl Store {
             .bind(account.kind.as_str())
             .bind(&account.display_name)
             .bind(&account.avatar_url)
+            .bind(if account.missing_permissions.is_empty() { "connected" } else { "needs_reconnect" })
             .bind(grant_id)
             .bind(now)
             .bind(token_expires_at)
             .bind(now)
+            .bind(if account.missing_permissions.is_empty() {
+                None
+            } else {
+                serde_json::to_string(&account.missing_permissions).ok()
+            })
             .fetch_one(&mut *tx)
             .await?;
             ids.push(id);
@@ -201,7 +216,9 @@ impl Store {
         token_expires_at: Option<DateTime<Utc>>,
     ) -> Result<()> {
         sqlx::query(
-            "UPDATE accounts SET status = COALESCE(?, status), last_error = ?, last_checked_at = ?, \
+            // An account missing a permission stays "needs reconnect" whatever a refresh says.
+            "UPDATE accounts SET status = CASE WHEN COALESCE(missing_permissions, '[]') != '[]' \
+             THEN 'needs_reconnect' ELSE COALESCE(?, status) END, last_error = ?, last_checked_at = ?, \
              token_expires_at = COALESCE(?, token_expires_at) WHERE grant_id = ?",
         )
         .bind(status.map(AccountStatus::as_str))
@@ -212,5 +229,37 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Keep an account linked before this Herald knew about it (a deprecated network's link, or
+    /// the demo's sample WeChat account): no grant, so nothing to refresh or revoke, only to
+    /// list and disconnect. An existing account (same network + external id) is left as it is.
+    /// Returns whether it was added.
+    pub async fn add_linked_account(
+        &self,
+        network: NetworkId,
+        external_id: &str,
+        kind: AccountKind,
+        display_name: &str,
+        status: AccountStatus,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
+             connected_at, token_expires_at, last_checked_at, last_error) \
+             VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?, NULL, NULL, NULL) \
+             ON CONFLICT (network, external_id) DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(network.as_str())
+        .bind(external_id)
+        .bind(kind.as_str())
+        .bind(display_name)
+        .bind(status.as_str())
+        .bind(Utc::now())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

@@ -44,9 +44,34 @@ fn uuid_like() -> String {
 }
 
 /// Play the system browser: follow the authorize URL through the sandbox's redirect to Herald's
-/// loopback listener, as a browser would after the user clicked "Allow".
+/// loopback listener, as a browser would after the user clicked "Allow". When the network sends
+/// the browser to the relay page, the page's own script is run (`core/relay/follow.mjs`, in Node)
+/// and the browser goes where it says.
 pub async fn browser_visits(url: &str) -> reqwest::Response {
-    reqwest::Client::new().get(url).send().await.expect("browser request")
+    let response = reqwest::Client::new().get(url).send().await.expect("browser request");
+    if response.url().path() != herald_sandbox::RELAY_PATH {
+        return response;
+    }
+    let page_url = response.url().to_string();
+    let html = response.text().await.expect("relay page");
+    let target = run_relay_page(&page_url, &html).expect("the relay page forwards the sign-in");
+    reqwest::Client::new().get(target).send().await.expect("browser request to the listener")
+}
+
+/// Run the relay page's script for `page_url`; where it navigates, or `None` when it refuses.
+pub fn run_relay_page(page_url: &str, html: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("relay.html");
+    std::fs::write(&file, html).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("relay/follow.mjs");
+    let output = std::process::Command::new("node")
+        .arg(script)
+        .arg(page_url)
+        .arg(&file)
+        .output()
+        .expect("node runs (it is installed with the UI tool chain)");
+    let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    (!printed.is_empty()).then_some(printed)
 }
 
 /// Connect with consent for `locations` (None = all); returns the connected accounts.
@@ -89,4 +114,49 @@ pub fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 pub fn contains(haystack: &[u8], needle: &str) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// A free loopback port (bound then released; good enough for one test's fixed-port flow).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Save the sandbox's demo client for `network` (id, and secret where the network has one) and
+/// point its sign-in at the sandbox: Facebook, Instagram and LinkedIn through the sandbox's relay
+/// page (LinkedIn's standard flow), X on `x_port` (register the same port in the sandbox's X seed:
+/// see [`world_for_x`]). Google needs nothing more than [`world`] saved.
+pub async fn use_network(w: &World, network: NetworkId, x_port: Option<u16>) {
+    use herald_core::networks::RedirectMode;
+    use herald_sandbox::*;
+    let (id, secret) = match network {
+        NetworkId::GoogleBusiness => (DEMO_GOOGLE_CLIENT_ID, None),
+        NetworkId::Facebook => (DEMO_FACEBOOK_CLIENT_ID, Some(DEMO_FACEBOOK_CLIENT_SECRET)),
+        NetworkId::Instagram => (DEMO_INSTAGRAM_CLIENT_ID, Some(DEMO_INSTAGRAM_CLIENT_SECRET)),
+        NetworkId::Linkedin => (DEMO_LINKEDIN_CLIENT_ID, Some(DEMO_LINKEDIN_CLIENT_SECRET)),
+        NetworkId::X => (DEMO_X_CLIENT_ID, None),
+        NetworkId::Tiktok | NetworkId::Wechat => panic!("{network:?} cannot be connected"),
+    };
+    w.herald.save_credentials(network, id, secret.map(|s| Sensitive::new(s.to_owned()))).await.unwrap();
+    let relay = format!("{}{}", w.sandbox.base_url(), RELAY_PATH);
+    match network {
+        NetworkId::Facebook | NetworkId::Instagram | NetworkId::Linkedin => {
+            w.herald.save_connect_setup(network, RedirectMode::Relay, None, Some(&relay)).await.unwrap();
+        }
+        NetworkId::X => {
+            let port = x_port.expect("X needs its fixed port");
+            w.herald.save_connect_setup(network, RedirectMode::FixedPort, Some(port), None).await.unwrap();
+        }
+        _ => {}
+    }
+}
+
+/// A world whose sandbox X app has `http://127.0.0.1:{port}/callback` registered on a free port,
+/// with Herald's X credentials and fixed port saved. Returns the port.
+pub async fn world_for_x() -> (World, u16) {
+    let port = free_port();
+    let mut config = SandboxConfig::demo();
+    config.x.redirect_uris = vec![format!("http://127.0.0.1:{port}/callback")];
+    let w = world_with(config, |_| {}).await;
+    use_network(&w, NetworkId::X, Some(port)).await;
+    (w, port)
 }

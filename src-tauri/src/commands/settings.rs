@@ -1,4 +1,4 @@
-use herald_core::api::{Credentials, ExportResult, NetworkInfo};
+use herald_core::api::{ConnectCheck, ConnectSetup, Credentials, ExportResult, NetworkInfo, RedirectMode};
 use herald_core::transfer::ImportSummary;
 use herald_core::{NetworkId, Sensitive};
 use tauri::{AppHandle, Manager, State};
@@ -41,6 +41,40 @@ pub async fn credentials_save(
         .to_ipc());
     }
     state.herald.save_credentials(network, &client_id, client_secret.map(Sensitive::new)).await.ipc()
+}
+
+/// How `network`'s sign-ins come back to Herald (redirect mode, fixed port, relay address).
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_connect_setup_get(state: State<'_, AppState>, network: NetworkId) -> CmdResult<ConnectSetup> {
+    state.herald.connect_setup(network).await.ipc()
+}
+
+/// Save `network`'s redirect mode, fixed port and relay address. The demo's set-up is the
+/// sandbox's (written at every demo start), so it is not editable there.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_connect_setup_save(
+    state: State<'_, AppState>,
+    network: NetworkId,
+    mode: RedirectMode,
+    port: Option<u16>,
+    relay_url: Option<String>,
+) -> CmdResult<ConnectSetup> {
+    if state.demo {
+        return Err(herald_core::Error::InvalidInput(
+            "the demo's sign-in set-up is the sandbox's; use \"Use my real accounts\" to set up your own".into(),
+        )
+        .to_ipc());
+    }
+    state.herald.save_connect_setup(network, mode, port, relay_url.as_deref()).await.ipc()
+}
+
+/// Ask the network's sign-in page whether it accepts the saved client id and redirect address.
+#[tauri::command]
+#[specta::specta]
+pub async fn settings_connect_check(state: State<'_, AppState>, network: NetworkId) -> CmdResult<ConnectCheck> {
+    state.herald.connect_check(network).await.ipc()
 }
 
 /// Write settings and accounts (never secrets) to a JSON file in the Documents folder.

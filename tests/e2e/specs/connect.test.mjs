@@ -25,7 +25,14 @@ async function admin(path, body, method = "POST") {
 }
 
 const $t = (id) => browser.$(`[data-testid="${id}"]`);
-const cards = () => browser.$$('[data-testid="account-card"]');
+// The demo also lists a sample WeChat link (deprecated network); these tests count Google's cards.
+const cards = async () => {
+  const google = [];
+  for (const card of await browser.$$('[data-testid="account-card"]')) {
+    if (await card.$('svg[data-network="google_business"]').isExisting()) google.push(card);
+  }
+  return google;
+};
 
 before(async () => {
   browser = await remote({
@@ -47,9 +54,11 @@ after(async () => {
 test("connect two Google locations, then disconnect one", async () => {
   await admin("auto-consent", { approve: { locations: null } });
 
-  const empty = await $t("empty-state");
-  await empty.waitForDisplayed({ timeout: 30_000 });
-  await browser.saveScreenshot(join(out, "01-empty-state.png"));
+  // Only the demo's deprecated WeChat link is listed before the first connection.
+  const grid = await $t("accounts-grid");
+  await grid.waitForDisplayed({ timeout: 30_000 });
+  assert.equal((await cards()).length, 0);
+  await browser.saveScreenshot(join(out, "01-before-connecting.png"));
 
   await (await $t("connect-button")).click();
   const google = await $t("network-google_business");
@@ -113,7 +122,8 @@ test("Settings exports the account list to Documents, without any secret", async
   const text = readFileSync(join(docs, files[0]), "utf8");
   const exported = JSON.parse(text);
   assert.equal(exported.format, "herald-export");
-  assert.equal(exported.accounts.length, 1, "the card left after the disconnect");
+  const networks = exported.accounts.map((a) => a.network).sort();
+  assert.deepEqual(networks, ["google_business", "wechat"], "the card left after the disconnect, and the WeChat link");
   const secrets = await (await admin("secrets", undefined, "GET")).json();
   for (const secret of [...secrets, "sandbox-google-secret"]) {
     assert.equal(text.indexOf(secret), -1, "no secret in the export");

@@ -358,6 +358,11 @@ pub struct LinkedInSeed {
     pub native_pkce: bool,
     /// Whether the app gets refresh tokens (LinkedIn: approved partners only).
     pub refresh_tokens: bool,
+    /// Whether the app has the Community Management API product, the only one granting the
+    /// organization scopes (`w_organization_social`, `r_organization_social`,
+    /// `rw_organization_admin`, `r_organization_admin`). Without it LinkedIn refuses an authorize
+    /// request naming one of them with `unauthorized_scope_error`.
+    pub organization_products: bool,
     /// Member id; the person URN is `urn:li:person:{id}` and OpenID `sub` is the same id.
     pub member_id: String,
     pub given_name: String,
@@ -388,6 +393,7 @@ impl LinkedInSeed {
             redirect_uris: vec![DEMO_LINKEDIN_REDIRECT_URI.to_owned()],
             native_pkce: true,
             refresh_tokens: true,
+            organization_products: true,
             member_id: "gR0ss1Sbx7".to_owned(),
             given_name: "Giulia".to_owned(),
             family_name: "Rossi".to_owned(),
@@ -424,6 +430,18 @@ pub struct XSeed {
     pub profile_image_url: String,
     /// Access token lifetime (real: 2 hours).
     pub access_token_ttl_secs: i64,
+    /// Other X accounts the person could be signed in as (the first of the sign-in is the one
+    /// above). Tests pick one with `AutoConsent::Choose { accounts: Some(vec![user_id]) }`.
+    pub other_users: Vec<XUserSeed>,
+}
+
+/// Another X account (see [`XSeed::other_users`]).
+#[derive(Clone, Debug)]
+pub struct XUserSeed {
+    pub user_id: String,
+    pub name: String,
+    pub username: String,
+    pub profile_image_url: String,
 }
 
 impl XSeed {
@@ -438,6 +456,12 @@ impl XSeed {
             username: "FornoRossi".to_owned(),
             profile_image_url: "https://sandbox.herald.invalid/img/fornorossi_normal.jpg".to_owned(),
             access_token_ttl_secs: 7200,
+            other_users: vec![XUserSeed {
+                user_id: "1500000000000000002".to_owned(),
+                name: "Rossi Catering".to_owned(),
+                username: "RossiCatering".to_owned(),
+                profile_image_url: "https://sandbox.herald.invalid/img/rossicatering_normal.jpg".to_owned(),
+            }],
         }
     }
 }

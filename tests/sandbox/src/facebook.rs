@@ -317,6 +317,11 @@ fn long_lived(st: &mut SandboxState, params: &Params) -> Response {
     token_answer(&token, ttl)
 }
 
+/// `/me/accounts` entries per answer without `limit` (Graph's default).
+const DEFAULT_PAGE_LIMIT: usize = 25;
+/// The largest `limit` this sandbox serves.
+const MAX_PAGE_LIMIT: usize = 100;
+
 /// Fields of the Page node this sandbox knows.
 const PAGE_FIELDS: &[&str] =
     &["id", "name", "access_token", "category", "tasks", "picture", "instagram_business_account"];
@@ -402,8 +407,34 @@ async fn accounts(
     // A Page token from a long-lived user token does not expire; otherwise it lives as long as
     // the user token.
     let page_ttl = if auth.long_lived { None } else { Some(auth.secs_left().unwrap_or(0)) };
-    let pages: Vec<FacebookPageSeed> =
+    let granted: Vec<FacebookPageSeed> =
         st.nets.facebook_seed.pages.iter().filter(|p| auth.consent.accounts.contains(&p.id)).cloned().collect();
+    // Cursor-based paging as Graph does it: `limit` (default 25), `after` = the cursor of the
+    // last entry seen; `paging.next` only while more remain.
+    let limit = match params.get("limit").map(str::parse::<usize>) {
+        None => DEFAULT_PAGE_LIMIT,
+        Some(Ok(n)) if (1..=MAX_PAGE_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return graph_error(
+                StatusCode::BAD_REQUEST,
+                100,
+                None,
+                &format!("(#100) The parameter limit must be between 1 and {MAX_PAGE_LIMIT}"),
+            )
+        }
+    };
+    let start = match params.get("after") {
+        None => 0,
+        Some(cursor) => {
+            let id = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+            match granted.iter().position(|p| p.id == id) {
+                Some(i) => i + 1,
+                None => return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) Invalid cursor"),
+            }
+        }
+    };
+    let pages: Vec<FacebookPageSeed> = granted.iter().skip(start).take(limit).cloned().collect();
+    let more = start + pages.len() < granted.len();
     let mut data = Vec::with_capacity(pages.len());
     for page in &pages {
         let token = fields.contains(&"access_token").then(|| {
@@ -420,10 +451,20 @@ async fn accounts(
     }
     let mut body = json!({ "data": data });
     if let (Some(first), Some(last)) = (pages.first(), pages.last()) {
+        let after = URL_SAFE_NO_PAD.encode(&last.id);
         body["paging"] = json!({ "cursors": {
             "before": URL_SAFE_NO_PAD.encode(&first.id),
-            "after": URL_SAFE_NO_PAD.encode(&last.id),
+            "after": after,
         }});
+        if more {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+            if let Ok(mut next) = url::Url::parse(&format!("http://{host}/facebook/graph/{version}/me/accounts")) {
+                next.query_pairs_mut()
+                    .extend_pairs(params.pairs().filter(|(k, _)| *k != "after"))
+                    .append_pair("after", &after);
+                body["paging"]["next"] = json!(next.as_str());
+            }
+        }
     }
     http::json(StatusCode::OK, &body)
 }

@@ -45,7 +45,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{
     AutoConsent, Endpoint, FacebookPageSeed, FacebookSeed, Fault, GoogleAccountSeed, GoogleLocationSeed, GoogleSeed,
-    InstagramSeed, LinkedInOrganizationSeed, LinkedInSeed, SandboxConfig, XSeed, DEMO_FACEBOOK_CLIENT_ID,
+    InstagramSeed, LinkedInOrganizationSeed, LinkedInSeed, SandboxConfig, XSeed, XUserSeed, DEMO_FACEBOOK_CLIENT_ID,
     DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET,
     DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET, DEMO_INSTAGRAM_REDIRECT_URI, DEMO_LINKEDIN_CLIENT_ID,
     DEMO_LINKEDIN_CLIENT_SECRET, DEMO_LINKEDIN_REDIRECT_URI, DEMO_X_CLIENT_ID, DEMO_X_REDIRECT_URI,
@@ -62,6 +62,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// bound to `shared`.
 fn router(shared: Shared, admin_token: Option<String>) -> Router {
     let mut routes = Router::new()
+        .route(RELAY_PATH, axum::routing::get(relay_page))
         .merge(google::router())
         .merge(facebook::router())
         .merge(instagram::router())
@@ -71,6 +72,16 @@ fn router(shared: Shared, admin_token: Option<String>) -> Router {
         routes = routes.merge(admin::router(token));
     }
     routes.layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(shared)
+}
+
+/// Where the sandbox serves Herald's relay page (`core/relay/relay.html`, the same file users host).
+pub const RELAY_PATH: &str = "/relay";
+
+/// The relay page, byte for byte the file Herald ships.
+pub const RELAY_PAGE: &str = include_str!("../../../core/relay/relay.html");
+
+async fn relay_page() -> axum::response::Response {
+    http::html(axum::http::StatusCode::OK, RELAY_PAGE.to_owned())
 }
 
 /// A fresh random admin token (32 random bytes, base64url) for [`SandboxConfig::admin_token`].
@@ -109,6 +120,17 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let admin_token = config.admin_token.clone();
+        let mut config = config;
+        // The sandbox serves Herald's relay page itself (`/relay`), registered as a redirect of
+        // the networks that need an https one, so demo mode and tests run the relay path.
+        let relay = format!("http://{local}{RELAY_PATH}");
+        for uris in [
+            &mut config.facebook.redirect_uris,
+            &mut config.instagram.redirect_uris,
+            &mut config.linkedin.redirect_uris,
+        ] {
+            uris.push(relay.clone());
+        }
         let shared = state::new_shared(config);
         // Like Google's authorization server, the sandbox names itself in every authorization
         // response (RFC 9207); its issuer is its own origin. Tests can change or remove it.
@@ -144,6 +166,17 @@ impl Sandbox {
     /// base URL, which Herald's sandbox endpoints expect), or stop carrying it (`None`).
     pub fn set_issuer(&self, issuer: Option<String>) {
         lock(&self.shared).issuer = issuer;
+    }
+
+    /// Makes another Instagram professional account the one that signs in from now on, as when
+    /// the person switches accounts in the browser: `/me` answers with `user_id` and `username`
+    /// (app-scoped id derived from it). Grants and tokens already issued are kept.
+    pub fn set_instagram_account(&self, user_id: &str, username: &str) {
+        let mut st = lock(&self.shared);
+        let seed = &mut st.nets.instagram_seed;
+        seed.user_id = user_id.to_owned();
+        seed.username = username.to_owned();
+        seed.app_scoped_id = format!("91{user_id}");
     }
 
     /// Injects a fault into `endpoint`, replacing any fault already there.

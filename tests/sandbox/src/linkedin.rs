@@ -54,6 +54,11 @@ pub const KNOWN_SCOPES: &[&str] = &[
 const ACL_SCOPES: &[&str] =
     &["rw_organization_admin", "r_organization_admin", "w_organization_social", "r_organization_social"];
 
+/// The scopes only the Community Management API product grants.
+fn is_organization_scope(scope: &str) -> bool {
+    scope.contains("_organization_")
+}
+
 const FLAVOR: Flavor = Flavor {
     net: Net::LinkedIn,
     brand: "LinkedIn",
@@ -151,8 +156,14 @@ async fn authorize_flow(shared: &Shared, q: Option<&str>, native: bool) -> Respo
         Ok(pending) => pending,
         Err(page) => return *page,
     };
-    // Scope problems come back to the app as a redirect, not as a page.
-    let unknown = pending.scopes.iter().find(|s| !KNOWN_SCOPES.contains(&s.as_str()));
+    // Scope problems come back to the app as a redirect, not as a page. Fidelity note: an app
+    // without the Community Management API is refused the organization scopes the same way as
+    // scopes LinkedIn does not know.
+    let seed = &st.nets.linkedin_seed;
+    let unknown = pending
+        .scopes
+        .iter()
+        .find(|s| !KNOWN_SCOPES.contains(&s.as_str()) || (!seed.organization_products && is_organization_scope(s)));
     if pending.scopes.is_empty() || unknown.is_some() {
         let description = match unknown {
             Some(scope) => format!("Scope \"{scope}\" is not authorized for your application"),
@@ -581,12 +592,16 @@ async fn organizations_batch(State(shared): State<Shared>, headers: HeaderMap, R
     if let Err(response) = versioned(&headers) {
         return *response;
     }
+    // Rest.li 2.0 keeps the list's structure literal: `List(`, `,` and `)` percent-encoded are
+    // part of a value, not a list (fidelity note: a decoded match would accept `List%281%29`).
+    let literal = q.as_deref().unwrap_or_default().split('&').any(|pair| pair.starts_with("ids=List("));
     let params = Params::from_query(q.as_deref());
     let st = lock(&shared);
     if let Err(response) = authenticate(&st, &headers) {
         return *response;
     }
-    let Some(list) = params.get("ids").and_then(|ids| ids.strip_prefix("List(")?.strip_suffix(')')) else {
+    let Some(list) = params.get("ids").filter(|_| literal).and_then(|ids| ids.strip_prefix("List(")?.strip_suffix(')'))
+    else {
         return linkedin_error(StatusCode::BAD_REQUEST, None, None, "Expected ids=List(…) (Rest.li protocol 2.0)");
     };
     let mut results = serde_json::Map::new();

@@ -13,7 +13,12 @@ port; the first line on stdout is `herald-sandbox listening on http://127.0.0.1:
 The admin API (/__sandbox/*) answers only requests with `Authorization: Bearer TOKEN` and,\n\
 for changes, `Content-Type: application/json`. TOKEN is $HERALD_SANDBOX_ADMIN_TOKEN (an\n\
 environment variable, so other local users cannot read it from the command line); without\n\
-it a random token is made and printed as the second line: `admin token: TOKEN`.";
+it a random token is made and printed as the second line: `admin token: TOKEN`.\n\n\
+$HERALD_SANDBOX_X_PORT, when set, is the port of the X app's registered callback\n\
+(http://127.0.0.1:PORT/callback) instead of 8080; Herald reads the same variable.";
+
+/// Where the X app's callback port comes from (Herald's demo reads the same variable).
+const X_PORT_ENV: &str = "HERALD_SANDBOX_X_PORT";
 
 /// Where the admin token comes from.
 const TOKEN_ENV: &str = "HERALD_SANDBOX_ADMIN_TOKEN";
@@ -51,7 +56,16 @@ async fn main() -> ExitCode {
     let given = std::env::var(TOKEN_ENV).ok().filter(|t| !t.trim().is_empty());
     let print_token = given.is_none();
     let token = given.unwrap_or_else(new_admin_token);
-    let config = SandboxConfig { admin_token: Some(token.clone()), ..SandboxConfig::demo() };
+    let mut config = SandboxConfig { admin_token: Some(token.clone()), ..SandboxConfig::demo() };
+    if let Ok(value) = std::env::var(X_PORT_ENV) {
+        match value.trim().parse::<u16>() {
+            Ok(port) if port >= 1024 => config.x.redirect_uris = vec![format!("http://127.0.0.1:{port}/callback")],
+            _ => {
+                eprintln!("herald-sandbox: {X_PORT_ENV} must be a port from 1024 to 65535, not {value:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let sandbox = match Sandbox::start_on(addr, config).await {
         Ok(sandbox) => sandbox,

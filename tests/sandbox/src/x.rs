@@ -108,8 +108,27 @@ fn page(reason: &str) -> Response {
     http::html(StatusCode::BAD_REQUEST, consent_page::network_error_page("X", 400, "Something went wrong", reason))
 }
 
+/// Who the person can be signed in as: the seeded user first, then [`XSeed::other_users`]. The
+/// grant belongs to the first account of its consent (X shows no picker: the sign-in is the
+/// account the browser is logged into; auto-consent `Choose` stands for logging in as another).
 fn choices(seed: &XSeed) -> Vec<Choice> {
-    vec![(seed.user_id.clone(), format!("@{}", seed.username))]
+    let mut all = vec![(seed.user_id.clone(), format!("@{}", seed.username))];
+    all.extend(seed.other_users.iter().map(|u| (u.user_id.clone(), format!("@{}", u.username))));
+    all
+}
+
+/// The signed-in user of a grant: (id, name, username, profile image URL).
+fn user_of(seed: &XSeed, auth: &Auth) -> (String, String, String, String) {
+    let main = (seed.user_id.clone(), seed.name.clone(), seed.username.clone(), seed.profile_image_url.clone());
+    match auth.consent.accounts.first() {
+        Some(id) if *id != seed.user_id => seed
+            .other_users
+            .iter()
+            .find(|u| &u.user_id == id)
+            .map(|u| (u.user_id.clone(), u.name.clone(), u.username.clone(), u.profile_image_url.clone()))
+            .unwrap_or(main),
+        _ => main,
+    }
 }
 
 fn validate_authorize(seed: &XSeed, params: &Params) -> Result<Pending, Rejection> {
@@ -355,14 +374,14 @@ async fn users_me(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q):
     if !auth.has("users.read") || !auth.has("tweet.read") {
         return forbidden();
     }
-    let seed = &st.nets.x_seed;
+    let (id, name, username, image) = user_of(&st.nets.x_seed, &auth);
     let mut user = Map::new();
-    user.insert("id".to_owned(), json!(seed.user_id));
-    user.insert("name".to_owned(), json!(seed.name));
-    user.insert("username".to_owned(), json!(seed.username));
+    user.insert("id".to_owned(), json!(id));
+    user.insert("name".to_owned(), json!(name));
+    user.insert("username".to_owned(), json!(username));
     for field in fields {
         let value = match field {
-            "profile_image_url" => json!(seed.profile_image_url),
+            "profile_image_url" => json!(image),
             "protected" => json!(false),
             "verified" => json!(false),
             "description" => json!("Pane, focacce e dolci dal 1962."),
@@ -406,7 +425,7 @@ async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
             "One or more parameters to your request was invalid.",
         );
     }
-    let author = st.nets.x_seed.user_id.clone();
+    let (author, ..) = user_of(&st.nets.x_seed, &auth);
     if st.nets.published.iter().any(|p| p.network == "x" && p.author == author && p.text == text) {
         return x_problem(
             StatusCode::FORBIDDEN,

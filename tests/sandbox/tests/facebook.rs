@@ -300,3 +300,44 @@ async fn consent_page_lets_a_person_pick_pages_and_untick_permissions() {
         .iter()
         .any(|p| p["permission"] == "pages_manage_posts" && p["status"] == "declined"));
 }
+
+/// `/me/accounts` pages with cursors like Graph: `limit` (default 25), `after`, and
+/// `paging.next` only while more remain, on the same listing with the same parameters.
+#[tokio::test]
+async fn the_page_listing_is_paged_with_cursors_and_a_next_link() {
+    let mut config =
+        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
+    let template = config.facebook.pages[0].clone();
+    config.facebook.pages = (1..=30)
+        .map(|i| herald_sandbox::FacebookPageSeed {
+            id: format!("1050000000000{i:02}"),
+            name: format!("Page {i}"),
+            instagram_business_account: None,
+            ..template.clone()
+        })
+        .collect();
+    let sb = Sandbox::start(config).await.unwrap();
+    let http = client();
+    let user = user_token(&sb, &http).await;
+
+    let (_, first) =
+        get_json(&http, &format!("{}?fields=id,name&access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 25, "Graph's default page size");
+    let next = first["paging"]["next"].as_str().expect("more remain: a next link");
+    let next_url = Url::parse(next).unwrap();
+    assert_eq!(next_url.path(), "/facebook/graph/v25.0/me/accounts");
+    assert!(next_url.query_pairs().any(|(k, v)| k == "fields" && v == "id,name"), "same parameters: {next}");
+    let (_, second) = get_json(&http, next).await;
+    let ids: Vec<&str> = second["data"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["105000000000026", "105000000000027", "105000000000028", "105000000000029", "105000000000030"]);
+    assert!(second["paging"].get("next").is_none(), "no next link on the last page");
+
+    let (_, all) = get_json(&http, &format!("{}?limit=100&access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 30);
+    assert!(all["paging"].get("next").is_none());
+    let (status, body) = get_json(&http, &format!("{}?limit=0&access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_graph_error(&body, 100, None);
+    let (_, body) = get_json(&http, &format!("{}?after=bm9wZQ&access_token={user}", graph(&sb, "/me/accounts"))).await;
+    assert_graph_error(&body, 100, None);
+}

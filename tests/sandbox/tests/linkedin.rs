@@ -281,3 +281,38 @@ async fn native_refusals_scope_errors_and_faults() {
     assert_eq!(body["status"], 503);
     assert_eq!(json_of(rest(&http, &sb, "/organizationAcls?q=roleAssignee", &access)).await.0, StatusCode::OK);
 }
+
+/// An app without the Community Management API may not ask for organization scopes: LinkedIn
+/// answers `unauthorized_scope_error` naming the scope; member scopes alone still work.
+#[tokio::test]
+async fn organization_scopes_need_the_community_management_product() {
+    let mut config =
+        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
+    config.linkedin.organization_products = false;
+    let sb = Sandbox::start(config).await.unwrap();
+    let http = client();
+    let verifier = verifier();
+
+    let redirect = location_header(&http.get(native_url(&sb, &verifier, SCOPES)).send().await.unwrap());
+    assert_eq!(query_param(&redirect, "error").as_deref(), Some("unauthorized_scope_error"));
+    let description = query_param(&redirect, "error_description").unwrap();
+    assert!(description.contains("\"w_organization_social\""), "{description}");
+    assert_eq!(query_param(&redirect, "state").as_deref(), Some("li-state"));
+
+    let redirect =
+        location_header(&http.get(native_url(&sb, &verifier, "openid profile w_member_social")).send().await.unwrap());
+    assert!(query_param(&redirect, "code").is_some(), "{redirect}");
+}
+
+/// Rest.li 2.0 batch gets: `ids=List(1,2)` with the list's parentheses and commas literal.
+#[tokio::test]
+async fn batch_gets_need_a_literal_restli_list() {
+    let sb = start().await;
+    let http = client();
+    let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
+    let (status, batch) = json_of(rest(&http, &sb, "/organizations?ids=List(90000001)", &access)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(batch["results"]["90000001"]["localizedName"], "Forno Rossi S.r.l.");
+    let (status, _) = json_of(rest(&http, &sb, "/organizations?ids=List%2890000001%29", &access)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

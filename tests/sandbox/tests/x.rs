@@ -207,3 +207,32 @@ async fn tweets_are_recorded_and_duplicates_refused() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["detail"], "You are not allowed to create a Tweet with duplicate content.");
 }
+
+#[tokio::test]
+async fn signing_in_as_another_account_gives_that_account() {
+    let sb = start().await;
+    let http = client();
+    sb.set_auto_consent(Some(AutoConsent::Choose {
+        accounts: Some(vec!["1500000000000000002".to_owned()]),
+        declined_scopes: vec![],
+    }));
+    let (access, _) = connect(&sb, &http).await;
+    let (status, user) = me(&sb, &http, &access, "?user.fields=profile_image_url").await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(user["data"]["id"], "1500000000000000002");
+    assert_eq!(user["data"]["username"], "RossiCatering");
+    let response = http
+        .post(format!("{}/x/api/2/tweets", sb.base_url()))
+        .bearer_auth(&access)
+        .json(&json!({"text": "Catering per eventi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(sb.published()[0].author, "1500000000000000002");
+
+    // The consent page and plain approval sign in as the seeded user.
+    sb.set_auto_consent(Some(AutoConsent::Approve { locations: None }));
+    let (access, _) = connect(&sb, &http).await;
+    assert_eq!(me(&sb, &http, &access, "").await.1["data"]["id"], "1500000000000000001");
+}

@@ -57,6 +57,40 @@ async credentialsSave(network: NetworkId, clientId: string, clientSecret: string
 }
 },
 /**
+ * How `network`'s sign-ins come back to Herald (redirect mode, fixed port, relay address).
+ */
+async settingsConnectSetupGet(network: NetworkId) : Promise<Result<ConnectSetup, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_connect_setup_get", { network }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Save `network`'s redirect mode, fixed port and relay address. The demo's set-up is the
+ * sandbox's (written at every demo start), so it is not editable there.
+ */
+async settingsConnectSetupSave(network: NetworkId, mode: RedirectMode, port: number | null, relayUrl: string | null) : Promise<Result<ConnectSetup, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_connect_setup_save", { network, mode, port, relayUrl }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ask the network's sign-in page whether it accepts the saved client id and redirect address.
+ */
+async settingsConnectCheck(network: NetworkId) : Promise<Result<ConnectCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_connect_check", { network }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Write settings and accounts (never secrets) to a JSON file in the Documents folder.
  */
 async dataExport() : Promise<Result<ExportResult, IpcError>> {
@@ -188,7 +222,12 @@ accountsChanged: "accounts-changed"
 /**
  * One connected page / organization / location / profile: one card in the grid.
  */
-export type Account = { id: string; network: NetworkId; externalId: string; kind: AccountKind; displayName: string; avatarUrl: string | null; status: AccountStatus; connectedAt: string; tokenExpiresAt: string | null; lastCheckedAt: string | null; lastError: string | null }
+export type Account = { id: string; network: NetworkId; externalId: string; kind: AccountKind; displayName: string; avatarUrl: string | null; status: AccountStatus; connectedAt: string; tokenExpiresAt: string | null; lastCheckedAt: string | null; lastError: string | null; 
+/**
+ * Permissions Herald needs to publish that were not granted at sign-in (network scope
+ * names); non-empty means the account needs a reconnect.
+ */
+missingPermissions: string[] }
 export type AccountKind = "page" | "organization" | "location" | "profile"
 export type AccountStatus = "connected" | "needs_reconnect" | "disconnected"
 /**
@@ -205,12 +244,65 @@ recovery: Recovery | null; keyring: KeyringStatus; locale: string | null; dataDi
  */
 export type Candidate = { externalId: string; kind: AccountKind; displayName: string; avatarUrl: string | null; alreadyConnected: boolean }
 /**
+ * What [`crate::Herald::connect_check`] found wrong with a network's set-up.
+ */
+export type CheckProblem = 
+/**
+ * The network does not know the client id (app id).
+ */
+"client_id_rejected" | 
+/**
+ * The network refused the redirect (callback) address: it is not the one registered.
+ */
+"redirect_rejected" | 
+/**
+ * The network sent the browser back with an error (e.g. `invalid_scope`, `unauthorized_client`).
+ */
+"error_redirect" | 
+/**
+ * The network refused the sign-in request for another reason (its page names it).
+ */
+"request_rejected"
+/**
+ * The result of checking a network's sign-in set-up against its authorize endpoint.
+ */
+export type ConnectCheck = { network: NetworkId; 
+/**
+ * The authorize endpoint answered with a sign-in or consent page (or a redirect to one).
+ */
+ok: boolean; problem: CheckProblem | null; 
+/**
+ * The HTTP status the authorize endpoint answered with.
+ */
+status: number; 
+/**
+ * The network's own error code, when it sent one (bounded, cleaned text).
+ */
+detail: string | null }
+/**
  * A sign-in in progress: the browser has been (or is about to be) sent to `authorize_url`.
  */
 export type ConnectFlow = { flowId: string; network: NetworkId; authorizeUrl: string; expiresAt: string; reconnectAccountId: string | null }
+/**
+ * How one network's sign-ins come back to Herald.
+ */
+export type ConnectSetup = { network: NetworkId; mode: RedirectMode; allowedModes: RedirectMode[]; 
+/**
+ * The loopback port of [`RedirectMode::FixedPort`].
+ */
+port: number; 
+/**
+ * The relay page's address, for [`RedirectMode::Relay`].
+ */
+relayUrl: string | null; 
+/**
+ * What the user registers with the network as the redirect (callback) URL; `None` when
+ * nothing needs registering (loopback on any port) or the relay address is missing.
+ */
+redirectToRegister: string | null }
 export type Credentials = { network: NetworkId; clientId: string; hasSecret: boolean }
 export type DisconnectOutcome = { revoke: RevokeOutcome; detail: string | null }
-export type ErrorCode = "keyring_unavailable" | "credentials_missing" | "network_not_supported" | "flow_not_found" | "flow_cancelled" | "flow_timed_out" | "state_mismatch" | "consent_denied" | "token_exchange_failed" | "network_error" | "network_rejected" | "different_account" | "invalid_input" | "not_found" | "storage" | "internal"
+export type ErrorCode = "keyring_unavailable" | "credentials_missing" | "network_not_supported" | "flow_not_found" | "flow_cancelled" | "flow_timed_out" | "state_mismatch" | "consent_denied" | "token_exchange_failed" | "network_error" | "network_rejected" | "different_account" | "port_busy" | "relay_missing" | "network_deprecated" | "invalid_input" | "not_found" | "storage" | "internal"
 /**
  * Where an export was written.
  */
@@ -260,7 +352,11 @@ export type NetworkAvailability =
  */
 "deprecated"
 export type NetworkId = "facebook" | "instagram" | "linkedin" | "google_business" | "x" | "tiktok" | "wechat"
-export type NetworkInfo = { id: NetworkId; name: string; availability: NetworkAvailability; credentialsConfigured: boolean; clientSecretRequired: boolean }
+export type NetworkInfo = { id: NetworkId; name: string; availability: NetworkAvailability; credentialsConfigured: boolean; clientSecretRequired: boolean; 
+/**
+ * The ways this network's sign-in can come back to Herald (empty: it cannot be connected).
+ */
+redirectModes: RedirectMode[] }
 /**
  * The old database was set aside and a fresh one created.
  */
@@ -283,6 +379,22 @@ export type RecoveryReason =
  * The database was written by a newer Herald (it has migrations this build does not know).
  */
 "newer_schema"
+/**
+ * How a network lets a desktop app receive the browser's answer.
+ */
+export type RedirectMode = 
+/**
+ * `http://127.0.0.1:{any port}/callback` (RFC 8252 §7.3); nothing to register.
+ */
+"loopback" | 
+/**
+ * `http://127.0.0.1:{port}/callback` on one port the user registered with the network.
+ */
+"fixed_port" | 
+/**
+ * An HTTPS relay page registered with the network, forwarding to the loopback listener.
+ */
+"relay"
 export type RevokeOutcome = "revoked" | "failed" | "not_supported" | "kept_for_other_accounts"
 
 /** tauri-specta globals **/

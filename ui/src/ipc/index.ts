@@ -11,7 +11,9 @@ import type {
   Account,
   AppStatus,
   Candidate,
+  ConnectCheck,
   ConnectFlow,
+  ConnectSetup,
   Credentials,
   DisconnectOutcome,
   ErrorCode,
@@ -22,6 +24,7 @@ import type {
   ModeStatus,
   NetworkId,
   NetworkInfo,
+  RedirectMode,
   Result,
 } from './bindings';
 
@@ -32,7 +35,10 @@ export type {
   AccountsChanged,
   AppStatus,
   Candidate,
+  CheckProblem,
+  ConnectCheck,
   ConnectFlow,
+  ConnectSetup,
   Credentials,
   DisconnectOutcome,
   ErrorCode,
@@ -47,6 +53,7 @@ export type {
   NetworkInfo,
   Recovery,
   RecoveryReason,
+  RedirectMode,
   RevokeOutcome,
 } from './bindings';
 
@@ -107,6 +114,19 @@ export const ipc = {
     clientId: string,
     clientSecret: string | null,
   ): Promise<Credentials> => call(() => commands.credentialsSave(network, clientId, clientSecret)),
+  /** How the network's sign-ins come back to Herald, and the address to register. */
+  settingsConnectSetupGet: (network: NetworkId): Promise<ConnectSetup> =>
+    call(() => commands.settingsConnectSetupGet(network)),
+  /** Refused in the demo (its set-up is the sandbox's). */
+  settingsConnectSetupSave: (
+    network: NetworkId,
+    mode: RedirectMode,
+    port: number | null,
+    relayUrl: string | null,
+  ): Promise<ConnectSetup> => call(() => commands.settingsConnectSetupSave(network, mode, port, relayUrl)),
+  /** Asks the network's sign-in page whether it accepts the client ID and redirect address. */
+  settingsConnectCheck: (network: NetworkId): Promise<ConnectCheck> =>
+    call(() => commands.settingsConnectCheck(network)),
   /** Writes settings and accounts (never secrets or sign-ins) to a JSON file in Documents. */
   dataExport: (): Promise<ExportResult> => call(() => commands.dataExport()),
   /**
@@ -168,7 +188,21 @@ export type ModeApi = Pick<Api, 'modeStatus' | 'modeUseLive' | 'modeUseDemo'>;
 /** What the settings page needs. */
 export type SettingsApi = TransferApi &
   ModeApi &
-  Pick<Api, 'settingsSetLocale' | 'credentialsGet' | 'credentialsSave'>;
+  Pick<
+    Api,
+    | 'settingsSetLocale'
+    | 'credentialsGet'
+    | 'credentialsSave'
+    | 'settingsConnectSetupGet'
+    | 'settingsConnectSetupSave'
+    | 'settingsConnectCheck'
+  >;
+
+/** What one network's sign-in set-up panel needs. */
+export type ConnectSetupApi = Pick<
+  Api,
+  'credentialsGet' | 'settingsConnectSetupGet' | 'settingsConnectSetupSave' | 'settingsConnectCheck'
+>;
 
 /** The largest export file `dataImport` accepts (the backend's limit, checked here before reading). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;

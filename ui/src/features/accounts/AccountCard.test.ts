@@ -146,4 +146,52 @@ describe('AccountCard', () => {
     await user.click(item);
     expect(onReconnect).not.toHaveBeenCalled();
   });
+  it('says which permission is missing, in words, and offers Reconnect there and on the badge', async () => {
+    const user = userEvent.setup();
+    const { onReconnect, card } = renderCard({
+      network: 'facebook',
+      kind: 'page',
+      status: 'needs_reconnect',
+      missingPermissions: ['pages_manage_posts'],
+    });
+    const missing = within(card).getByTestId('missing-permissions');
+    expect(missing).toHaveTextContent('Permission not granted: publish on your Pages');
+    await user.click(within(missing).getByRole('button', { name: 'Reconnect' }));
+    expect(onReconnect).toHaveBeenCalledTimes(1);
+    await user.click(within(card).getByRole('button', { name: 'Reconnect Bottega Rossi' }));
+    expect(onReconnect).toHaveBeenCalledTimes(2);
+  });
+
+  it('lists several missing permissions in Italian', () => {
+    setLocale('it');
+    const { card } = renderCard({
+      network: 'x',
+      status: 'needs_reconnect',
+      missingPermissions: ['tweet.write', 'offline.access'],
+    });
+    expect(within(card).getByTestId('missing-permissions')).toHaveTextContent('pubblicare post e restare collegato');
+  });
+
+  it('a deprecated WeChat link can be disconnected and says why it cannot be reconnected', async () => {
+    const user = userEvent.setup();
+    const onDisconnect = vi.fn();
+    const onReconnect = vi.fn();
+    render(AccountCard, {
+      account: account({ network: 'wechat', kind: 'profile', status: 'needs_reconnect' }),
+      deprecated: true,
+      onDisconnect,
+      onReconnect,
+    });
+    expect(screen.queryByTestId('badge-reconnect')).toBeNull();
+    expect(screen.getByTestId('deprecated-note')).toHaveTextContent('WeChat is deprecated');
+    await user.click(screen.getByTestId('card-menu'));
+    const unavailable = screen.getByTestId('menu-reconnect-unavailable');
+    expect(unavailable).toHaveAttribute('aria-disabled', 'true');
+    expect(unavailable).toHaveTextContent('Reconnect unavailable: WeChat no longer accepts new links');
+    await user.click(unavailable);
+    expect(onReconnect).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('menu-reconnect')).toBeNull();
+    await user.click(screen.getByTestId('menu-disconnect'));
+    expect(onDisconnect).toHaveBeenCalledTimes(1);
+  });
 });

@@ -250,4 +250,18 @@ describe('ConnectDialog', () => {
     view.unmount();
     expect(api.accountsConnectCancel).toHaveBeenCalledWith('flow-1');
   });
+  it('says Facebook connects Business Pages only, and sends a busy port or a missing relay to Settings', async () => {
+    const { api } = fakeApi();
+    api.accountsConnectBegin.mockRejectedValueOnce(appError('port_busy', 'Port 8080 on this computer is already in use'));
+    const onopenSettings = vi.fn();
+    const user = userEvent.setup();
+    render(ConnectDialog, { networks: networkInfos(), api, onclose: vi.fn(), onconnected: vi.fn(), onopenSettings });
+    expect(screen.getByTestId('facebook-note')).toHaveTextContent('Business Pages only, never personal profiles');
+    await user.click(screen.getByTestId('network-facebook'));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveAttribute('data-code', 'port_busy');
+    expect(alert).toHaveTextContent('in use by another program');
+    await user.click(screen.getByTestId('open-settings'));
+    expect(onopenSettings).toHaveBeenCalledTimes(1);
+  });
 });

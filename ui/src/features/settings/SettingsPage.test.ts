@@ -111,7 +111,11 @@ describe('SettingsPage', () => {
       expect(screen.queryByTestId('credentials-google_business')).toBeNull();
       expect(screen.queryByTestId('credentials-facebook')).toBeNull();
       expect(screen.getByTestId('mode-section')).toHaveTextContent('Herald is running a demo with sample accounts');
-      expect(api.credentialsGet).not.toHaveBeenCalled();
+      // The sandbox's set-up is shown read-only: no field, nothing saved.
+      const demoSetup = await screen.findByTestId('demo-setup-facebook');
+      expect(demoSetup.querySelector('input')).toBeNull();
+      expect(api.credentialsSave).not.toHaveBeenCalled();
+      expect(api.settingsConnectSetupSave).not.toHaveBeenCalled();
     });
 
     it('"Use my real accounts" explains, asks, saves for live use and restarts', async () => {
