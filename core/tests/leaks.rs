@@ -8,7 +8,8 @@
 //! stderr can only be read from outside the process, so the test runs its own binary again as a
 //! child (`HERALD_LEAKS_SESSION` names the scratch directory the child plays the session in) and
 //! scans what the child wrote. The child inherits the keyring session of `tests/with-keyring.sh`.
-//! (Publishing joins this scenario when posts land.)
+//! Every network takes part: Google, Facebook and Instagram through the relay, LinkedIn's standard
+//! flow, X on its fixed port. (Publishing joins this scenario when posts land.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -18,7 +19,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use common::*;
-use herald_sandbox::SandboxConfig;
+use herald_core::networks::RedirectMode;
+use herald_core::NetworkId;
+use herald_sandbox::{AutoConsent, SandboxConfig};
 
 const SESSION_VAR: &str = "HERALD_LEAKS_SESSION";
 const THIS_TEST: &str = "a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr";
@@ -70,7 +73,9 @@ async fn a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr() {
 
     let secrets: Vec<String> =
         std::fs::read_to_string(scratch.path().join("secrets")).unwrap().lines().map(str::to_owned).collect();
-    assert!(secrets.len() >= 5, "a code, an access token, a refresh token, a refreshed token, the client secret");
+    // Google 4 (code, access, refresh, refreshed access), Facebook 5 (code, short- and long-lived
+    // user tokens, two Page tokens), Instagram 3, LinkedIn 2+, X 5 (rotation), 4 client secrets.
+    assert!(secrets.len() >= 20, "every network's codes, tokens and client secrets: {}", secrets.len());
     for secret in &secrets {
         assert!(
             !["ya29.", "1//", "4/0", "sandbox-"].iter().any(|p| secret.starts_with(p)),
@@ -119,22 +124,51 @@ async fn a_full_session_at_trace_level_leaks_no_secret_to_disk_or_stderr() {
 async fn play_session(dir: &Path) {
     let data_dir = dir.join("data");
     let guard = herald_core::logging::init(&data_dir.join("logs"), "trace", true).expect("logging starts");
-    let config = SandboxConfig::opaque();
-    let client_secret = config.google.client_secret.clone();
+    let mut config = SandboxConfig::opaque();
+    let x_port = free_port();
+    config.x.redirect_uris = vec![format!("http://127.0.0.1:{x_port}/callback")];
+    let clients = [
+        (NetworkId::Facebook, config.facebook.client_id.clone(), Some(config.facebook.client_secret.clone())),
+        (NetworkId::Instagram, config.instagram.client_id.clone(), Some(config.instagram.client_secret.clone())),
+        (NetworkId::Linkedin, config.linkedin.client_id.clone(), Some(config.linkedin.client_secret.clone())),
+        (NetworkId::X, config.x.client_id.clone(), None),
+    ];
+    let mut client_secrets: Vec<String> = clients.iter().filter_map(|(_, _, secret)| secret.clone()).collect();
+    client_secrets.push(config.google.client_secret.clone());
     let w = world_with(config, |c| {
-        c.refresh_margin = chrono::Duration::hours(2);
+        c.refresh_margin = chrono::Duration::days(61);
         c.data_dir = data_dir.clone();
     })
     .await;
 
-    let accounts = connect(&w, None).await;
+    // Google, then every other network the way each really connects: Facebook and Instagram
+    // through the relay (secrets in Graph query strings, Page tokens), LinkedIn's standard flow
+    // (client secret in the form), X on its fixed port (rotating refresh token).
+    connect(&w, None).await;
+    let relay = format!("{}{}", w.sandbox.base_url(), herald_sandbox::RELAY_PATH);
+    for (network, client_id, secret) in clients {
+        w.herald.save_credentials(network, &client_id, secret.map(herald_core::Sensitive::new)).await.unwrap();
+        let (mode, port, relay) = match network {
+            NetworkId::X => (RedirectMode::FixedPort, Some(x_port), None),
+            _ => (RedirectMode::Relay, None, Some(relay.as_str())),
+        };
+        w.herald.save_connect_setup(network, mode, port, relay).await.unwrap();
+        w.sandbox.set_auto_consent(Some(AutoConsent::Approve { locations: None }));
+        let flow = w.herald.connect_begin(network, None).await.unwrap();
+        browser_visits(&flow.authorize_url).await;
+        let offered = w.herald.connect_wait(&flow.flow_id).await.unwrap();
+        let ids: Vec<String> = offered.iter().map(|c| c.external_id.clone()).collect();
+        w.herald.connect_finish(&flow.flow_id, &ids).await.unwrap();
+    }
     let checked = w.herald.check_accounts().await.unwrap();
-    assert_eq!(checked.len(), 2);
-    w.herald.disconnect(&accounts[0].id).await.unwrap();
-    w.herald.disconnect(&accounts[1].id).await.unwrap();
+    let networks: std::collections::BTreeSet<_> = checked.iter().map(|a| a.network).collect();
+    assert_eq!(networks.len(), 5, "every network connected: {networks:?}");
+    for account in checked {
+        w.herald.disconnect(&account.id).await.unwrap();
+    }
 
     let mut secrets = w.sandbox.issued_secrets();
-    secrets.push(client_secret);
+    secrets.extend(client_secrets);
     for secret in &secrets {
         emit_in_every_shape(secret);
     }

@@ -78,6 +78,9 @@ impl SandboxConfig {
         let mut config = Self::demo();
         config.opaque_secrets = true;
         config.google.client_secret = random_token();
+        config.facebook.client_secret = random_token();
+        config.instagram.client_secret = random_token();
+        config.linkedin.client_secret = random_token();
         config
     }
 }
