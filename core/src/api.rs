@@ -129,6 +129,53 @@ pub struct Account {
     /// Permissions Herald needs to publish that were not granted at sign-in (network scope
     /// names); non-empty means the account needs a reconnect.
     pub missing_permissions: Vec<String>,
+    /// Why the account has its status (or why its last check failed), for the UI to word in the
+    /// user's language; `last_error` holds only the technical detail.
+    pub status_reason: Option<StatusReason>,
+}
+
+/// Why an account needs attention. Stored as its snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusReason {
+    /// The sign-in is gone from the system keyring (cleared by the user or another program).
+    KeyringEntryMissing,
+    /// The sign-in expired (or is about to) and the network offers no way to renew it.
+    ExpiredCannotRenew,
+    /// The network refused the sign-in (revoked, expired, password changed...).
+    SignInRejected,
+    /// The last check could not reach the network or got a passing error; nothing changed.
+    CheckFailed,
+    /// A permission Herald needs to publish was not granted at sign-in.
+    PermissionMissing,
+    /// Imported from another computer: the sign-in itself never travels, so reconnect.
+    Imported,
+}
+
+impl StatusReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeyringEntryMissing => "keyring_entry_missing",
+            Self::ExpiredCannotRenew => "expired_cannot_renew",
+            Self::SignInRejected => "sign_in_rejected",
+            Self::CheckFailed => "check_failed",
+            Self::PermissionMissing => "permission_missing",
+            Self::Imported => "imported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::KeyringEntryMissing,
+            Self::ExpiredCannotRenew,
+            Self::SignInRejected,
+            Self::CheckFailed,
+            Self::PermissionMissing,
+            Self::Imported,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
 }
 
 /// A sign-in in progress: the browser has been (or is about to be) sent to `authorize_url`.

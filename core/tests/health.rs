@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use herald_core::api::AccountStatus;
+use herald_core::api::{AccountStatus, StatusReason};
 use herald_sandbox::{Endpoint, Fault, SandboxConfig};
 
 /// A margin longer than the sandbox's token lifetime: every check refreshes.
@@ -36,12 +36,13 @@ async fn a_revoked_grant_needs_reconnect_but_a_network_blip_does_not() {
     w.sandbox.inject(Endpoint::GoogleToken, Fault { status: Some(503), times: Some(1), ..Fault::default() });
     let blip = w.herald.check_accounts().await.unwrap();
     assert!(blip.iter().all(|a| a.status == AccountStatus::Connected), "{blip:?}");
-    assert!(blip.iter().all(|a| a.last_error.is_some()));
+    assert!(blip.iter().all(|a| a.last_error.is_some() && a.status_reason == Some(StatusReason::CheckFailed)));
 
     w.sandbox.revoke_all_for_tests();
     let revoked = w.herald.check_accounts().await.unwrap();
     assert!(revoked.iter().all(|a| a.status == AccountStatus::NeedsReconnect), "{revoked:?}");
     assert!(revoked[0].last_error.as_deref().unwrap().contains("invalid_grant"), "{:?}", revoked[0].last_error);
+    assert_eq!(revoked[0].status_reason, Some(StatusReason::SignInRejected), "a code the UI words in en and it");
 }
 
 #[tokio::test]
@@ -55,6 +56,7 @@ async fn a_sign_in_cleared_from_the_keyring_needs_reconnect_and_nothing_else_is_
     assert_eq!(checked.len(), 2);
     assert!(checked.iter().all(|a| a.status == AccountStatus::NeedsReconnect));
     assert!(checked[0].last_error.as_deref().unwrap().contains("keyring"));
+    assert_eq!(checked[0].status_reason, Some(StatusReason::KeyringEntryMissing));
 }
 
 #[tokio::test]

@@ -128,7 +128,14 @@ async fn a_declined_permission_is_listed_on_the_account() {
     let stored = w.herald.connect_finish(&flow, &[offered.unwrap()[0].external_id.clone()]).await.unwrap();
     assert_eq!(stored[0].status, AccountStatus::NeedsReconnect);
     assert_eq!(stored[0].missing_permissions, ["pages_manage_posts"]);
+    assert_eq!(stored[0].status_reason, Some(herald_core::api::StatusReason::PermissionMissing));
     assert_eq!(w.sandbox.hits(Endpoint::FacebookPermissions), 1, "read from /me/permissions");
+    // A later check does not hide why: the reason stays until a reconnect grants the permission.
+    let checked = w.herald.check_accounts().await.unwrap();
+    assert_eq!(
+        (checked[0].status, checked[0].status_reason),
+        (AccountStatus::NeedsReconnect, Some(herald_core::api::StatusReason::PermissionMissing))
+    );
 }
 
 #[tokio::test]

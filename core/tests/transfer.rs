@@ -109,6 +109,7 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
         assert_eq!(copy.connected_at, original.connected_at);
         assert_eq!(copy.status, AccountStatus::NeedsReconnect);
         assert_eq!(copy.last_error.as_deref(), Some(IMPORTED_NOTE));
+        assert_eq!(copy.status_reason, Some(herald_core::api::StatusReason::Imported));
         assert_eq!(copy.token_expires_at, None);
         let (_, grant) = other.store().account(&copy.id).await.unwrap().unwrap();
         assert_eq!(grant, None, "no grant on this computer");

@@ -64,6 +64,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     lastCheckedAt: null,
     lastError: null,
     missingPermissions: [],
+    statusReason: null,
     ...overrides,
   };
 }

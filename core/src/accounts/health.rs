@@ -2,7 +2,7 @@
 //! Only a recognised auth error (`invalid_grant`, a missing keyring entry) flips an account to
 //! "needs reconnect"; a network blip is recorded as the last error and changes nothing else.
 
-use crate::api::{Account, AccountStatus};
+use crate::api::{Account, AccountStatus, StatusReason};
 use crate::error::{Error, Result};
 use crate::networks;
 use crate::store::DeletionReason;
@@ -34,7 +34,8 @@ impl Herald {
                 Ok(Some(tokens)) => tokens,
                 Ok(None) => {
                     let why = "The sign-in is missing from the system keyring (it may have been cleared). Reconnect to sign in again.";
-                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), Some(why), None).await?;
+                    let problem = Some((StatusReason::KeyringEntryMissing, why));
+                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), problem, None).await?;
                     changed = true;
                     continue;
                 }
@@ -56,7 +57,8 @@ impl Herald {
                 Ok(Some(new_tokens)) => Ok(new_tokens),
                 Ok(None) => {
                     let why = "The sign-in has expired and the network gave no way to renew it. Reconnect to continue.";
-                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), Some(why), None).await?;
+                    let problem = Some((StatusReason::ExpiredCannotRenew, why));
+                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), problem, None).await?;
                     changed = true;
                     continue;
                 }
@@ -78,11 +80,15 @@ impl Herald {
                 }
                 Err(e @ Error::Rejected { auth: true, .. }) => {
                     let why = format!("{e} Reconnect to continue.");
-                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), Some(&why), None).await?;
+                    let problem = Some((StatusReason::SignInRejected, why.as_str()));
+                    self.store().record_check(&grant_id, Some(AccountStatus::NeedsReconnect), problem, None).await?;
                     tracing::warn!(grant = %grant_id, network = network.as_str(), "refresh rejected: needs reconnect");
                 }
                 Err(e) => {
-                    self.store().record_check(&grant_id, None, Some(&e.to_string()), None).await?;
+                    let detail = e.to_string();
+                    self.store()
+                        .record_check(&grant_id, None, Some((StatusReason::CheckFailed, &detail)), None)
+                        .await?;
                     tracing::warn!(grant = %grant_id, network = network.as_str(), "refresh failed, will retry: {e}");
                 }
             }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::Store;
-use crate::api::{Account, AccountKind, AccountStatus};
+use crate::api::{Account, AccountKind, AccountStatus, StatusReason};
 use crate::error::{Error, Result};
 use crate::networks::NetworkId;
 
@@ -36,6 +36,7 @@ struct AccountRow {
     last_checked_at: Option<DateTime<Utc>>,
     last_error: Option<String>,
     missing_permissions: Option<String>,
+    status_reason: Option<String>,
 }
 
 impl AccountRow {
@@ -59,13 +60,15 @@ impl AccountRow {
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok())
                 .unwrap_or_default(),
+            // An unknown code (from a newer build) shows as no reason: the detail still shows.
+            status_reason: self.status_reason.as_deref().and_then(StatusReason::parse),
         };
         Ok((account, self.grant_id))
     }
 }
 
 const SELECT: &str = "SELECT id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions FROM accounts";
+                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason FROM accounts";
 
 impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
@@ -111,13 +114,13 @@ impl Store {
         for account in accounts {
             let (id,): (String,) = sqlx::query_as(
                 "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                 connected_at, token_expires_at, last_checked_at, last_error, missing_permissions) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) \
+                 connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) \
                  ON CONFLICT (network, external_id) DO UPDATE SET \
                    kind = excluded.kind, display_name = excluded.display_name, avatar_url = excluded.avatar_url, \
                    status = excluded.status, grant_id = excluded.grant_id, token_expires_at = excluded.token_expires_at, \
                    last_checked_at = excluded.last_checked_at, last_error = NULL, \
-                   missing_permissions = excluded.missing_permissions \
+                   missing_permissions = excluded.missing_permissions, status_reason = excluded.status_reason \
                  RETURNING id",
             )
             .bind(uuid::Uuid::new_v4().to_string())
@@ -136,6 +139,7 @@ impl Store {
             } else {
                 serde_json::to_string(&account.missing_permissions).ok()
             })
+            .bind((!account.missing_permissions.is_empty()).then_some(StatusReason::PermissionMissing.as_str()))
             .fetch_one(&mut *tx)
             .await?;
             ids.push(id);
@@ -212,17 +216,21 @@ impl Store {
         &self,
         grant_id: &str,
         status: Option<AccountStatus>,
-        last_error: Option<&str>,
+        problem: Option<(StatusReason, &str)>,
         token_expires_at: Option<DateTime<Utc>>,
     ) -> Result<()> {
         sqlx::query(
-            // An account missing a permission stays "needs reconnect" whatever a refresh says.
+            // An account missing a permission stays "needs reconnect" (and says why) whatever a
+            // refresh says.
             "UPDATE accounts SET status = CASE WHEN COALESCE(missing_permissions, '[]') != '[]' \
-             THEN 'needs_reconnect' ELSE COALESCE(?, status) END, last_error = ?, last_checked_at = ?, \
+             THEN 'needs_reconnect' ELSE COALESCE(?, status) END, \
+             status_reason = COALESCE(?, CASE WHEN COALESCE(missing_permissions, '[]') != '[]' \
+             THEN 'permission_missing' END), last_error = ?, last_checked_at = ?, \
              token_expires_at = COALESCE(?, token_expires_at) WHERE grant_id = ?",
         )
         .bind(status.map(AccountStatus::as_str))
-        .bind(last_error)
+        .bind(problem.map(|(reason, _)| reason.as_str()))
+        .bind(problem.map(|(_, detail)| detail))
         .bind(Utc::now())
         .bind(token_expires_at)
         .bind(grant_id)

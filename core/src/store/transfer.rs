@@ -111,8 +111,8 @@ impl Store {
         for account in &snapshot.accounts {
             let done = sqlx::query(
                 "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                 connected_at, token_expires_at, last_checked_at, last_error) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?) \
+                 connected_at, token_expires_at, last_checked_at, last_error, status_reason) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, ?, 'imported') \
                  ON CONFLICT (network, external_id) DO NOTHING",
             )
             .bind(uuid::Uuid::new_v4().to_string())

@@ -43,7 +43,12 @@ export const en = {
     'Connect the page, profile or business location you want to manage from Herald. You sign in with the network in your browser, then choose what to connect. It takes a minute.',
 
   'card.connectedOn': 'Connected on {date}',
-  'card.lastError': 'Last problem: {error}',
+  'card.lastError': 'Details: {error}',
+  'reason.keyring_entry_missing': 'The sign-in is missing from the system keyring (it may have been cleared). Reconnect to sign in again.',
+  'reason.expired_cannot_renew': 'The sign-in with {network} has expired and {network} offers no way to renew it. Reconnect to continue.',
+  'reason.sign_in_rejected': '{network} no longer accepts this sign-in (it was revoked, expired or the password changed). Reconnect to continue.',
+  'reason.check_failed': 'The last check could not reach {network}. Nothing changed; Herald will try again.',
+  'reason.imported': 'Imported from another computer: sign-ins never travel with an export, so reconnect to sign in here.',
   'card.menuLabel': 'Actions for {name}',
   'card.avatarAlt': 'Picture of {name}',
   'card.reconnect': 'Reconnect',

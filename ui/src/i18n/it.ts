@@ -46,7 +46,12 @@ export const it: Record<MessageKey, string> = {
     'Collega la pagina, il profilo o la sede della tua attività che vuoi gestire da Herald. Accedi al social network dal browser e scegli cosa collegare: basta un minuto.',
 
   'card.connectedOn': 'Collegato il {date}',
-  'card.lastError': 'Ultimo problema: {error}',
+  'card.lastError': 'Dettagli: {error}',
+  'reason.keyring_entry_missing': "L'accesso non è più nel portachiavi di sistema (forse è stato cancellato). Ricollega l'account per accedere di nuovo.",
+  'reason.expired_cannot_renew': "L'accesso a {network} è scaduto e {network} non permette di rinnovarlo. Ricollega l'account per continuare.",
+  'reason.sign_in_rejected': "{network} non accetta più questo accesso (revocato, scaduto o password cambiata). Ricollega l'account per continuare.",
+  'reason.check_failed': "L'ultimo controllo non è riuscito a raggiungere {network}. Non è cambiato nulla; Herald riproverà.",
+  'reason.imported': "Importato da un altro computer: gli accessi non viaggiano mai con un'esportazione, quindi ricollega l'account per accedere qui.",
   'card.menuLabel': 'Azioni per {name}',
   'card.avatarAlt': 'Immagine di {name}',
   'card.reconnect': 'Ricollega',

@@ -227,7 +227,12 @@ export type Account = { id: string; network: NetworkId; externalId: string; kind
  * Permissions Herald needs to publish that were not granted at sign-in (network scope
  * names); non-empty means the account needs a reconnect.
  */
-missingPermissions: string[] }
+missingPermissions: string[]; 
+/**
+ * Why the account has its status (or why its last check failed), for the UI to word in the
+ * user's language; `last_error` holds only the technical detail.
+ */
+statusReason: StatusReason | null }
 export type AccountKind = "page" | "organization" | "location" | "profile"
 export type AccountStatus = "connected" | "needs_reconnect" | "disconnected"
 /**
@@ -396,6 +401,34 @@ export type RedirectMode =
  */
 "relay"
 export type RevokeOutcome = "revoked" | "failed" | "not_supported" | "kept_for_other_accounts"
+/**
+ * Why an account needs attention. Stored as its snake_case name.
+ */
+export type StatusReason = 
+/**
+ * The sign-in is gone from the system keyring (cleared by the user or another program).
+ */
+"keyring_entry_missing" | 
+/**
+ * The sign-in expired (or is about to) and the network offers no way to renew it.
+ */
+"expired_cannot_renew" | 
+/**
+ * The network refused the sign-in (revoked, expired, password changed...).
+ */
+"sign_in_rejected" | 
+/**
+ * The last check could not reach the network or got a passing error; nothing changed.
+ */
+"check_failed" | 
+/**
+ * A permission Herald needs to publish was not granted at sign-in.
+ */
+"permission_missing" | 
+/**
+ * Imported from another computer: the sign-in itself never travels, so reconnect.
+ */
+"imported"
 
 /** tauri-specta globals **/
 

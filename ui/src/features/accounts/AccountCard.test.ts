@@ -12,8 +12,8 @@ function renderCard(overrides: Partial<Account> = {}) {
   const onDisconnect = vi.fn();
   const onReconnect = vi.fn();
   const acc = account(overrides);
-  render(AccountCard, { account: acc, onDisconnect, onReconnect });
-  return { acc, onDisconnect, onReconnect, card: screen.getByTestId('account-card') };
+  const { unmount } = render(AccountCard, { account: acc, onDisconnect, onReconnect });
+  return { acc, onDisconnect, onReconnect, unmount, card: screen.getByTestId('account-card') };
 }
 
 describe('AccountCard', () => {
@@ -66,6 +66,42 @@ describe('AccountCard', () => {
   it('shows the last error when there is one', () => {
     const { card } = renderCard({ status: 'needs_reconnect', lastError: 'Token expired on 2 May' });
     expect(within(card).getByTestId('last-error')).toHaveTextContent('Token expired on 2 May');
+  });
+
+  it('words the stored reason in the chosen language, with the network detail under it', () => {
+    const { card } = renderCard({
+      status: 'needs_reconnect',
+      statusReason: 'sign_in_rejected',
+      lastError: 'invalid_grant: Token has been expired or revoked.',
+    });
+    expect(within(card).getByTestId('status-reason')).toHaveTextContent(
+      'Google Business Profile no longer accepts this sign-in',
+    );
+    expect(within(card).getByTestId('last-error')).toHaveTextContent('invalid_grant');
+  });
+
+  it('words every reason in Italian too', () => {
+    setLocale('it');
+    for (const [statusReason, words] of [
+      ['keyring_entry_missing', 'portachiavi'],
+      ['expired_cannot_renew', 'scaduto'],
+      ['sign_in_rejected', 'non accetta più'],
+      ['check_failed', 'riproverà'],
+      ['imported', 'Importato'],
+    ] as const) {
+      const { card, unmount } = renderCard({ status: 'needs_reconnect', statusReason });
+      expect(within(card).getByTestId('status-reason')).toHaveTextContent(words);
+      unmount();
+    }
+  });
+
+  it('leaves a missing permission to its own block', () => {
+    const { card } = renderCard({
+      status: 'needs_reconnect',
+      statusReason: 'permission_missing',
+      missingPermissions: ['pages_manage_posts'],
+    });
+    expect(within(card).queryByTestId('status-reason')).toBeNull();
   });
 
   it('offers only Disconnect for a healthy connection', async () => {
