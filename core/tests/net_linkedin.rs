@@ -222,6 +222,41 @@ async fn a_declined_permission_is_reported_on_the_card() {
     assert_eq!(again[0].status, AccountStatus::Connected);
 }
 
+/// Each kind needs its own scope: declining the member's `w_member_social` flags the member, not
+/// the organizations (they post with `w_organization_social`), and the other way round.
+#[tokio::test]
+async fn a_missing_permission_is_reported_only_on_the_accounts_that_need_it() {
+    let w = native_world(SandboxConfig::demo()).await;
+    w.sandbox.set_auto_consent(Some(AutoConsent::Choose {
+        accounts: None,
+        declined_scopes: vec!["w_member_social".to_owned()],
+    }));
+    let (flow, offered) = sign_in(&w, None).await;
+    let all: Vec<String> = offered.unwrap().iter().map(|c| c.external_id.clone()).collect();
+    let stored = w.herald.connect_finish(&flow, &all).await.unwrap();
+    for account in &stored {
+        match account.kind {
+            AccountKind::Profile => assert_eq!(account.missing_permissions, ["w_member_social"]),
+            _ => assert!(account.missing_permissions.is_empty(), "{account:?}"),
+        }
+    }
+    assert_eq!(stored.iter().filter(|a| a.kind == AccountKind::Organization).count(), 2);
+
+    w.sandbox.set_auto_consent(Some(AutoConsent::Choose {
+        accounts: None,
+        declined_scopes: vec!["w_organization_social".to_owned()],
+    }));
+    let (flow, offered) = sign_in(&w, None).await;
+    let all: Vec<String> = offered.unwrap().iter().map(|c| c.external_id.clone()).collect();
+    let stored = w.herald.connect_finish(&flow, &all).await.unwrap();
+    for account in &stored {
+        match account.kind {
+            AccountKind::Organization => assert_eq!(account.missing_permissions, ["w_organization_social"]),
+            _ => assert!(account.missing_permissions.is_empty(), "{account:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_app_without_organization_access_connects_the_member_on_the_next_try() {
     let mut config = SandboxConfig::demo();

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{Account, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutcome};
+use crate::api::{Account, AccountKind, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutcome};
 use crate::error::{Error, Result};
 use crate::networks::{self, NetworkAvailability, NetworkId, RedirectMode};
 use crate::oauth::listener::CallbackListener;
@@ -55,8 +55,17 @@ pub(crate) struct Flow {
 struct Authorized {
     tokens: TokenSet,
     candidates: Vec<Candidate>,
-    /// Scopes Herald needs to publish that the person did not grant.
-    missing_permissions: Vec<String>,
+    /// The scopes the person granted, when the network says (`None`: assume all).
+    granted_scopes: Option<Vec<String>>,
+}
+
+/// The scopes an account of `kind` needs that the person did not grant (none when the network
+/// does not say what was granted).
+fn missing_for(network: NetworkId, kind: AccountKind, granted: Option<&[String]>) -> Vec<String> {
+    let (Some(facts), Some(granted)) = (network.spec().connect, granted) else {
+        return Vec::new();
+    };
+    facts.required_for(kind).iter().filter(|s| !granted.iter().any(|g| g == *s)).map(|s| (*s).to_owned()).collect()
 }
 
 /// Whether the flow in `mode` needs the client secret: the networks that always do, and
@@ -149,8 +158,6 @@ impl Herald {
         let endpoints = self.config().endpoints.clone();
         let state = authorization.state;
         let verifier = authorization.verifier;
-        let required: Vec<String> =
-            spec.connect.map(|c| c.required_scopes.iter().map(|s| (*s).to_owned()).collect()).unwrap_or_default();
 
         let task = tokio::spawn(async move {
             let callback = tokio::select! {
@@ -162,11 +169,11 @@ impl Herald {
             let ctx = networks::Ctx { http: &http, endpoints: &endpoints, oauth: &oauth, redirect_uri: &redirect_uri };
             let tokens = networks::exchange_code(network, &ctx, callback.code, verifier).await?;
             let consented = networks::after_consent(network, &ctx, tokens).await?;
-            let missing_permissions = match &consented.granted_scopes {
-                Some(granted) => required.iter().filter(|s| !granted.contains(s)).cloned().collect(),
-                None => Vec::new(),
-            };
-            Ok(Authorized { tokens: consented.tokens, candidates: consented.candidates, missing_permissions })
+            Ok(Authorized {
+                tokens: consented.tokens,
+                candidates: consented.candidates,
+                granted_scopes: consented.granted_scopes,
+            })
         });
 
         self.lock_flows().insert(
@@ -301,7 +308,7 @@ impl Herald {
                 kind: c.kind,
                 display_name: c.display_name.clone(),
                 avatar_url: c.avatar_url.clone(),
-                missing_permissions: authorized.missing_permissions.clone(),
+                missing_permissions: missing_for(network, c.kind, authorized.granted_scopes.as_deref()),
             })
             .collect();
 

@@ -31,6 +31,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
     connect: Some(ConnectFacts {
         scopes: &["pages_show_list", "pages_manage_posts", "pages_read_engagement", "business_management"],
         required_scopes: &["pages_show_list", "pages_manage_posts"],
+        required_scopes_by_kind: &[],
         redirect: RedirectRule { allowed: &[RedirectMode::Relay], default: RedirectMode::Relay, default_port: 0 },
         extra_authorize_params: &[],
         pkce: PkceStyle::Base64Url,

@@ -28,6 +28,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
     connect: Some(ConnectFacts {
         scopes: &[SCOPE],
         required_scopes: &[SCOPE],
+        required_scopes_by_kind: &[],
         redirect: RedirectRule { allowed: &[RedirectMode::Loopback], default: RedirectMode::Loopback, default_port: 0 },
         extra_authorize_params: &[("access_type", "offline"), ("prompt", "consent")],
         pkce: PkceStyle::Base64Url,

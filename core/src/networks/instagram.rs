@@ -28,6 +28,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
     connect: Some(ConnectFacts {
         scopes: &["instagram_business_basic", "instagram_business_content_publish"],
         required_scopes: &["instagram_business_basic", "instagram_business_content_publish"],
+        required_scopes_by_kind: &[],
         redirect: RedirectRule { allowed: &[RedirectMode::Relay], default: RedirectMode::Relay, default_port: 0 },
         extra_authorize_params: &[],
         // Instagram Login documents no PKCE (neither `code_challenge` nor `code_verifier`): a

@@ -65,6 +65,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             "rw_organization_admin",
         ],
         required_scopes: &["openid", "profile", "w_member_social"],
+        required_scopes_by_kind: &[(AccountKind::Organization, &["w_organization_social"])],
         redirect: RedirectRule {
             allowed: &[RedirectMode::Relay, RedirectMode::Loopback],
             default: RedirectMode::Relay,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use url::Url;
 
-use crate::api::Candidate;
+use crate::api::{AccountKind, Candidate};
 use crate::error::{Error, Result};
 use crate::net;
 use crate::oauth::{OAuthConfig, PkceCodeVerifier, PkceStyle};
@@ -72,6 +72,9 @@ pub struct ConnectFacts {
     /// Scopes without which Herald cannot publish: a consent that leaves one out is reported on
     /// the card (the account needs a reconnect) instead of failing later at publish time.
     pub required_scopes: &'static [&'static str],
+    /// Where one kind of account needs other scopes than [`Self::required_scopes`] (LinkedIn: a
+    /// member posts with `w_member_social`, an organization with `w_organization_social`).
+    pub required_scopes_by_kind: &'static [(AccountKind, &'static [&'static str])],
     pub redirect: RedirectRule,
     /// Extra authorize parameters (e.g. Google's `access_type=offline`).
     pub extra_authorize_params: &'static [(&'static str, &'static str)],
@@ -103,6 +106,13 @@ pub struct NetworkSpec {
     pub sends_issuer: bool,
     /// How to connect; `None` for networks Herald cannot (or no longer) connect.
     pub connect: Option<ConnectFacts>,
+}
+
+impl ConnectFacts {
+    /// The scopes an account of `kind` needs for Herald to publish there.
+    pub fn required_for(&self, kind: AccountKind) -> &'static [&'static str] {
+        self.required_scopes_by_kind.iter().find(|(k, _)| *k == kind).map_or(self.required_scopes, |(_, s)| *s)
+    }
 }
 
 impl NetworkSpec {

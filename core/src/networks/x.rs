@@ -38,6 +38,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
     connect: Some(ConnectFacts {
         scopes: &["tweet.read", "tweet.write", "users.read", "offline.access", "media.write"],
         required_scopes: &["tweet.read", "tweet.write", "users.read", "offline.access"],
+        required_scopes_by_kind: &[],
         redirect: RedirectRule {
             allowed: &[RedirectMode::FixedPort],
             default: RedirectMode::FixedPort,
