@@ -47,6 +47,8 @@ pub struct NetworkInfo {
     pub client_secret_required: bool,
     /// The ways this network's sign-in can come back to Herald (empty: it cannot be connected).
     pub redirect_modes: Vec<RedirectMode>,
+    /// Disconnecting revokes Herald's access at the network (else only the local sign-in goes).
+    pub revocable: bool,
 }
 
 /// How one network's sign-ins come back to Herald.

@@ -26,6 +26,7 @@ impl Herald {
                 credentials_configured: self.store().client_id(spec.id).await?.is_some(),
                 client_secret_required: spec.client_secret_required(),
                 redirect_modes: spec.connect.map(|c| c.redirect.allowed.to_vec()).unwrap_or_default(),
+                revocable: spec.revocable(),
             });
         }
         Ok(out)

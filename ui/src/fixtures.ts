@@ -38,6 +38,7 @@ export function networkInfos(): NetworkInfo[] {
     credentialsConfigured: availability === 'available',
     clientSecretRequired: true,
     redirectModes: availability === 'available' ? ['loopback'] : [],
+    revocable: availability === 'available' && id !== 'instagram',
   });
   return [
     info('facebook', 'Facebook', 'available'),

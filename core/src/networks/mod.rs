@@ -119,6 +119,12 @@ impl NetworkSpec {
     pub fn client_secret_required(&self) -> bool {
         self.client_secret == SecretRule::Required
     }
+
+    /// Whether Herald can revoke its access at the network when an account is disconnected
+    /// (Instagram Login offers apps no revocation; WeChat and TikTok are not connectable).
+    pub fn revocable(&self) -> bool {
+        self.connect.is_some() && self.id != NetworkId::Instagram
+    }
 }
 
 /// In the order the Connect popup lists them.

@@ -66,6 +66,8 @@ export const en = {
   'disconnect.title': 'Disconnect {name}?',
   'disconnect.body':
     'Herald will ask {network} to revoke its access and will delete the stored sign-in from this computer. You can connect the account again at any time.',
+  'disconnect.bodyLocalOnly':
+    'Herald will delete the stored sign-in from this computer. {network} gives apps no way to revoke their access: to remove Herald there too, do it in your {network} settings. You can connect the account again at any time.',
   'disconnect.confirm': 'Disconnect',
   'disconnect.working': 'Disconnecting…',
   'disconnect.done': 'Disconnected.',

@@ -69,6 +69,8 @@ export const it: Record<MessageKey, string> = {
   'disconnect.title': 'Scollegare {name}?',
   'disconnect.body':
     'Herald chiederà a {network} di revocare l’accesso e cancellerà l’accesso salvato su questo computer. Potrai ricollegare l’account in qualsiasi momento.',
+  'disconnect.bodyLocalOnly':
+    'Herald cancellerà l’accesso salvato su questo computer. {network} non permette alle app di revocare il proprio accesso: per togliere Herald anche lì, fallo nelle impostazioni di {network}. Potrai ricollegare l’account in qualsiasi momento.',
   'disconnect.confirm': 'Scollega',
   'disconnect.working': 'Scollegamento in corso…',
   'disconnect.done': 'Account scollegato.',

@@ -361,7 +361,11 @@ export type NetworkInfo = { id: NetworkId; name: string; availability: NetworkAv
 /**
  * The ways this network's sign-in can come back to Herald (empty: it cannot be connected).
  */
-redirectModes: RedirectMode[] }
+redirectModes: RedirectMode[]; 
+/**
+ * Disconnecting revokes Herald's access at the network (else only the local sign-in goes).
+ */
+revocable: boolean }
 /**
  * The old database was set aside and a fresh one created.
  */

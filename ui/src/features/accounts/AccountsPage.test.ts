@@ -123,6 +123,19 @@ describe('AccountsPage', () => {
     expect(screen.getAllByTestId('account-card').map((c) => c.dataset.accountId)).toEqual(['acc-2']);
   });
 
+  it('says plainly when the network cannot be asked to revoke (Instagram)', async () => {
+    const { user } = setup([
+      account(),
+      account({ id: 'acc-ig', network: 'instagram', externalId: '178', kind: 'profile', displayName: '@fornorossi' }),
+    ]);
+    await screen.findByTestId('accounts-grid');
+    await user.click(screen.getAllByTestId('card-menu')[1]);
+    await user.click(screen.getByTestId('menu-disconnect'));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog).toHaveTextContent('Instagram gives apps no way to revoke their access');
+    expect(dialog).not.toHaveTextContent('will ask Instagram to revoke');
+  });
+
   it('keeps the confirmation open and explains a failed disconnect', async () => {
     const { api, user } = setup(two());
     api.accountsDisconnect.mockRejectedValue(appError('storage', 'database is locked'));
