@@ -287,15 +287,34 @@ fn demo_x_port() -> u16 {
 #[cfg(feature = "demo")]
 const DEMO_WECHAT_SEEDED: &str = "demo.wechat_seeded";
 
+/// Put back, in the background, a demo client secret that went missing from the keyring (the
+/// user cleared it): a start never waits on the keyring for this.
+#[cfg(feature = "demo")]
+fn repair_demo_secrets(herald: &Herald, clients: &[(NetworkId, &'static str, Option<&'static str>)]) {
+    let vault = herald.vault().clone();
+    let secrets: Vec<(NetworkId, &'static str)> =
+        clients.iter().filter_map(|(network, _, secret)| secret.map(|s| (*network, s))).collect();
+    tauri::async_runtime::spawn(async move {
+        for (network, secret) in secrets {
+            if matches!(vault.client_secret(network).await, Ok(None)) {
+                if let Err(e) = vault.put_client_secret(network, &Sensitive::new(secret.to_owned())).await {
+                    tracing::warn!(network = network.as_str(), "demo client secret not restored: {e}");
+                }
+            }
+        }
+    });
+}
+
 /// Every network's sandbox client in the demo's store and keyring, and how its sign-ins come
-/// back (written at every start: the in-process sandbox's port changes). Saving a secret may
-/// fail when the keyring is unavailable: the id is kept and the UI explains that state.
+/// back (rewritten when it changed: the in-process sandbox's port changes at every start).
+/// Saving a secret may fail when the keyring is unavailable: the id is kept and the UI explains
+/// that state.
 #[cfg(feature = "demo")]
 async fn seed_demo(herald: &Herald, base_url: &str, x_port: u16) -> herald_core::Result<()> {
     use herald_core::api::{AccountKind, AccountStatus, RedirectMode};
     use herald_sandbox::*;
 
-    let clients: [(NetworkId, &str, Option<&str>); 5] = [
+    let clients: [(NetworkId, &'static str, Option<&'static str>); 5] = [
         (NetworkId::GoogleBusiness, DEMO_GOOGLE_CLIENT_ID, Some(DEMO_GOOGLE_CLIENT_SECRET)),
         (NetworkId::Facebook, DEMO_FACEBOOK_CLIENT_ID, Some(DEMO_FACEBOOK_CLIENT_SECRET)),
         (NetworkId::Instagram, DEMO_INSTAGRAM_CLIENT_ID, Some(DEMO_INSTAGRAM_CLIENT_SECRET)),
@@ -303,9 +322,9 @@ async fn seed_demo(herald: &Herald, base_url: &str, x_port: u16) -> herald_core:
         (NetworkId::X, DEMO_X_CLIENT_ID, None),
     ];
     for (network, client_id, secret) in clients {
-        let current = herald.credentials(network).await;
-        let complete = current.as_ref().is_ok_and(|c| c.client_id == client_id && (secret.is_none() || c.has_secret));
-        if complete {
+        // SQLite only: a warm start never waits on the keyring here (a secret gone from the
+        // keyring is put back in the background, below).
+        if herald.store().client_id(network).await?.as_deref() == Some(client_id) {
             continue;
         }
         // The sandbox's public demo clients; their "secrets" are published test values.
@@ -316,11 +335,24 @@ async fn seed_demo(herald: &Herald, base_url: &str, x_port: u16) -> herald_core:
         }
     }
     let relay = format!("{}{RELAY_PATH}", base_url.trim_end_matches('/'));
-    herald.save_connect_setup(NetworkId::Facebook, RedirectMode::Relay, None, Some(&relay)).await?;
-    herald.save_connect_setup(NetworkId::Instagram, RedirectMode::Relay, None, Some(&relay)).await?;
     // LinkedIn's native PKCE flow (the demo app has it); the relay stays saved as the fallback.
-    herald.save_connect_setup(NetworkId::Linkedin, RedirectMode::Loopback, None, Some(&relay)).await?;
-    herald.save_connect_setup(NetworkId::X, RedirectMode::FixedPort, Some(x_port), None).await?;
+    let setups = [
+        (NetworkId::Facebook, RedirectMode::Relay, None, Some(relay.as_str())),
+        (NetworkId::Instagram, RedirectMode::Relay, None, Some(relay.as_str())),
+        (NetworkId::Linkedin, RedirectMode::Loopback, None, Some(relay.as_str())),
+        (NetworkId::X, RedirectMode::FixedPort, Some(x_port), None),
+    ];
+    for (network, mode, port, relay_url) in setups {
+        // Written only when it changed (the in-process sandbox's port changes at every start).
+        let current = herald.connect_setup(network).await?;
+        let same = current.mode == mode
+            && port.is_none_or(|p| current.port == p)
+            && relay_url.is_none_or(|r| current.relay_url.as_deref() == Some(r));
+        if !same {
+            herald.save_connect_setup(network, mode, port, relay_url).await?;
+        }
+    }
+    repair_demo_secrets(herald, &clients);
 
     // A WeChat link from before WeChat was deprecated: listed, disconnectable, not reconnectable.
     if herald.store().setting(DEMO_WECHAT_SEEDED).await?.is_none() {
