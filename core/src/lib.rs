@@ -9,6 +9,8 @@ pub mod logging;
 pub mod net;
 pub mod networks;
 pub mod oauth;
+pub mod posts;
+pub mod scheduler;
 pub mod secret;
 pub mod settings;
 pub mod store;
@@ -33,6 +35,8 @@ use vault::Vault;
 pub enum CoreEvent {
     /// The set of accounts or one of their statuses changed.
     AccountsChanged,
+    /// A post or one of its publish attempts changed.
+    PostsChanged,
 }
 
 /// How a [`Herald`] is set up. Everything environment-specific is here, so tests and demo mode
@@ -87,6 +91,7 @@ pub struct Herald {
     flows: Mutex<HashMap<String, accounts::Flow>>,
     /// One lock per grant around writing and deleting its keyring entry.
     grant_locks: accounts::GrantLocks,
+    scheduler: scheduler::SchedulerState,
 }
 
 impl Herald {
@@ -105,6 +110,7 @@ impl Herald {
             events,
             flows: Mutex::new(HashMap::new()),
             grant_locks: accounts::GrantLocks::default(),
+            scheduler: scheduler::SchedulerState::default(),
             config,
         });
         if pending_deletions {
