@@ -1,10 +1,6 @@
 //! Validation of a post for each target, once, from each network's [`PostLimits`]. The composer
 //! asks it for live counters; scheduling refuses a target it finds a problem with.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::api::{PostProblem, ProblemCode};
 use crate::networks::{CharCounting, NetworkId, PostLimits};
 
@@ -28,11 +24,15 @@ pub fn length(text: &str, counting: CharCounting) -> u32 {
 /// Hashtags as Instagram counts them: `#` (or the full-width `＃`) at the start or after a space,
 /// followed by a letter, digit or underscore.
 pub fn hashtags(text: &str) -> u32 {
-    static HASHTAG: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = HASHTAG.get_or_init(|| Regex::new(r"(?:^|\s)[#＃][\p{L}\p{N}_]").ok()) else {
-        return 0;
-    };
-    u32::try_from(re.find_iter(text).count()).unwrap_or(u32::MAX)
+    let chars: Vec<char> = text.chars().collect();
+    let count = (0..chars.len())
+        .filter(|&i| {
+            matches!(chars[i], '#' | '＃')
+                && (i == 0 || chars[i - 1].is_whitespace())
+                && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric() || *c == '_')
+        })
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 fn problem(code: ProblemCode) -> PostProblem {
