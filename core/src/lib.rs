@@ -35,8 +35,6 @@ use vault::Vault;
 pub enum CoreEvent {
     /// The set of accounts or one of their statuses changed.
     AccountsChanged,
-    /// A post or one of its publish attempts changed.
-    PostsChanged,
 }
 
 /// How a [`Herald`] is set up. Everything environment-specific is here, so tests and demo mode

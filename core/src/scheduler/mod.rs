@@ -16,7 +16,7 @@ use crate::api::{AttemptReason, AttemptState};
 use crate::error::Result;
 use crate::networks::{self, NetworkId, PostContent, PublishCtx, PublishFailure};
 use crate::store::posts::{DueAttempt, Outcome};
-use crate::{CoreEvent, Herald};
+use crate::Herald;
 
 /// Settings key of the "pause publishing" switch.
 pub const PAUSED_SETTING: &str = "publishing.paused";
@@ -78,7 +78,6 @@ impl Herald {
         let interrupted = self.store().interrupted_to_unconfirmed(Utc::now()).await?;
         if interrupted > 0 {
             tracing::warn!(count = interrupted, "attempts cut off mid-publish are now unconfirmed");
-            self.emit(CoreEvent::PostsChanged);
         }
         let paused = self.store().setting(PAUSED_SETTING).await?.is_some();
         self.scheduler.paused.store(paused, Ordering::SeqCst);
@@ -112,9 +111,7 @@ impl Herald {
             return Ok(Some(None));
         }
         let now = Utc::now();
-        if self.store().mark_waiting(now).await? > 0 {
-            self.emit(CoreEvent::PostsChanged);
-        }
+        self.store().mark_waiting(now).await?;
         let due = self.store().due_attempts(now, BATCH).await?;
         if !due.is_empty() {
             for attempt in due {
@@ -123,13 +120,9 @@ impl Herald {
                 }
                 self.publish_attempt(&attempt).await?;
             }
-            self.emit(CoreEvent::PostsChanged);
             return Ok(None);
         }
-        Ok(Some(match self.store().next_due().await? {
-            Some(at) => Some((at - now).to_std().unwrap_or(Duration::ZERO)),
-            None => None,
-        }))
+        Ok(Some(self.store().next_due().await?.map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))))
     }
 
     /// Sleep until `sleep` has passed or something wakes the scheduler, then compare how far
