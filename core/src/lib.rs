@@ -9,6 +9,8 @@ pub mod logging;
 pub mod net;
 pub mod networks;
 pub mod oauth;
+pub mod posts;
+pub mod scheduler;
 pub mod secret;
 pub mod settings;
 pub mod store;
@@ -87,6 +89,7 @@ pub struct Herald {
     flows: Mutex<HashMap<String, accounts::Flow>>,
     /// One lock per grant around writing and deleting its keyring entry.
     grant_locks: accounts::GrantLocks,
+    scheduler: scheduler::SchedulerState,
 }
 
 impl Herald {
@@ -105,6 +108,7 @@ impl Herald {
             events,
             flows: Mutex::new(HashMap::new()),
             grant_locks: accounts::GrantLocks::default(),
+            scheduler: scheduler::SchedulerState::default(),
             config,
         });
         if pending_deletions {

@@ -210,6 +210,15 @@ pub async fn read_limited(
     Ok(body)
 }
 
+/// Why an unrepeatable request got no answer ([`Client::send_unrepeatable`]).
+#[derive(Debug)]
+pub enum Undelivered {
+    /// It surely did not reach the network.
+    NotSent(Error),
+    /// It may have reached the network and been acted on.
+    Unknown(Error),
+}
+
 /// An API answer read within [`MAX_API_RESPONSE_BYTES`].
 #[derive(Debug)]
 pub struct Answer {
@@ -284,6 +293,39 @@ impl Client {
     /// [`Self::send_limited`] with the API cap, [`MAX_API_RESPONSE_BYTES`].
     pub async fn send(&self, network: &'static str, request: reqwest::RequestBuilder) -> Result<Answer> {
         self.send_limited(network, request, MAX_API_RESPONSE_BYTES).await
+    }
+
+    /// Send a request that must never be repeated (a publish): like [`Self::send`], but a
+    /// failure says whether the request surely did not leave ([`Undelivered::NotSent`]: the URL
+    /// was refused or the connection could not be made) or may have been acted on
+    /// ([`Undelivered::Unknown`]: a timeout, a dropped connection, an unreadable answer).
+    pub async fn send_unrepeatable(
+        &self,
+        network: &'static str,
+        request: reqwest::RequestBuilder,
+    ) -> std::result::Result<Answer, Undelivered> {
+        let request = request
+            .build()
+            .map_err(|e| Undelivered::NotSent(Error::Internal(format!("request: {}", describe_transport(&e)))))?;
+        check_endpoint(network, request.url()).map_err(Undelivered::NotSent)?;
+        let response = self.inner.execute(request).await.map_err(|e| {
+            let error = Error::Network { network, detail: describe_transport(&e) };
+            if e.is_connect() {
+                Undelivered::NotSent(error)
+            } else {
+                Undelivered::Unknown(error)
+            }
+        })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_limited(response, MAX_API_RESPONSE_BYTES.saturating_add(1))
+            .await
+            .map_err(|e| Undelivered::Unknown(Error::Network { network, detail: describe_transport(&e) }))?;
+        if body.len() > MAX_API_RESPONSE_BYTES {
+            let detail = format!("the answer was larger than {}", size_in_words(MAX_API_RESPONSE_BYTES));
+            return Err(Undelivered::Unknown(Error::Network { network, detail }));
+        }
+        Ok(Answer { status, headers, body })
     }
 
     /// The underlying client, for the token requests `oauth2` makes (their URLs are checked in

@@ -23,6 +23,7 @@ const V2_SETTINGS_UPDATED_AT: i64 = 20_261_122_000_002;
 const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const V5_STATUS_REASON: i64 = 20_261_123_150_000;
+const V6_POSTS: i64 = 20_261_124_100_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -95,11 +96,17 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
         V3_PENDING_KEYRING_DELETIONS => v3(),
-        V4_MISSING_PERMISSIONS | V5_STATUS_REASON => {
+        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
-            if version == V5_STATUS_REASON {
+            if version >= V5_STATUS_REASON {
                 all.push("UPDATE accounts SET status_reason = 'permission_missing' WHERE id = 'a2'");
+            }
+            if version >= V6_POSTS {
+                all.push(
+                    "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) VALUES \
+                          ('p1', 'Pane caldo', NULL, 'draft', NULL, 'Europe/Rome', 1, 1)",
+                );
             }
             all
         }
@@ -135,11 +142,15 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
     assert_eq!(store.client_id(NetworkId::GoogleBusiness).await.unwrap().as_deref(), Some("client-1"));
     assert_eq!(store.setting("locale").await.unwrap().as_deref(), Some("it"));
 
-    let reason = (version == V5_STATUS_REASON).then_some(herald_core::api::StatusReason::PermissionMissing);
+    let reason = (version >= V5_STATUS_REASON).then_some(herald_core::api::StatusReason::PermissionMissing);
     assert_eq!(a2.status_reason, reason, "no reason appears or goes missing in an upgrade");
     let missing: &[&str] =
         if version >= V4_MISSING_PERMISSIONS { &["https://www.googleapis.com/auth/business.manage"] } else { &[] };
     assert_eq!(a2.missing_permissions, missing, "no permission went missing in an upgrade");
+    if version >= V6_POSTS {
+        let post = store.post("p1").await.unwrap().expect("a draft survives the upgrade");
+        assert_eq!((post.text.as_str(), post.zone.as_deref()), ("Pane caldo", Some("Europe/Rome")));
+    }
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
     let pending = store.pending_deletions().await.unwrap();
     match version {
@@ -152,7 +163,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
             assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
         }
-        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON => {
+        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(
                 pending,

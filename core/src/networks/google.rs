@@ -35,6 +35,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         // Revoking a Google grant ends access for every location of that user.
         revoke_is_user_wide: true,
     }),
+    posts: Some(super::PostLimits {
+        max_chars: 1_500,
+        counting: super::CharCounting::Chars,
+        media_required: false,
+        max_hashtags: None,
+        publish_ready: false,
+    }),
 };
 
 pub(crate) fn oauth_endpoints(endpoints: &GoogleEndpoints) -> OAuthEndpoints {

@@ -36,6 +36,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         pkce: PkceStyle::NotSupported,
         revoke_is_user_wide: false,
     }),
+    posts: Some(super::PostLimits {
+        max_chars: 2_200,
+        counting: super::CharCounting::Chars,
+        media_required: true,
+        max_hashtags: Some(30),
+        publish_ready: true,
+    }),
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -106,6 +106,30 @@ pub struct NetworkSpec {
     pub sends_issuer: bool,
     /// How to connect; `None` for networks Herald cannot (or no longer) connect.
     pub connect: Option<ConnectFacts>,
+    /// What a post may be there; `None`: Herald cannot publish to this network.
+    pub posts: Option<PostLimits>,
+}
+
+/// How a network counts a post's characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CharCounting {
+    /// Unicode characters (scalar values).
+    Chars,
+    /// twitter-text v3 weighting: most characters 1, CJK and emoji 2, every URL 23.
+    TwitterWeighted,
+}
+
+/// What a post may be on a network: read by the validator and the composer's counters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostLimits {
+    pub max_chars: u32,
+    pub counting: CharCounting,
+    /// Only posts with an image or video are accepted (Instagram).
+    pub media_required: bool,
+    pub max_hashtags: Option<u32>,
+    /// Herald can publish there in this version (Google's local posts wait for the account
+    /// resource name of each location, which connect does not keep yet).
+    pub publish_ready: bool,
 }
 
 impl ConnectFacts {
@@ -141,6 +165,7 @@ pub const ALL: [NetworkSpec; 7] = [
         client_secret: SecretRule::Required,
         sends_issuer: false,
         connect: None,
+        posts: None,
     },
     NetworkSpec {
         id: NetworkId::Wechat,
@@ -149,6 +174,7 @@ pub const ALL: [NetworkSpec; 7] = [
         client_secret: SecretRule::Required,
         sends_issuer: false,
         connect: None,
+        posts: None,
     },
 ];
 
@@ -404,6 +430,72 @@ pub(crate) async fn revoke(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet)
             let token = tokens.refresh_token.as_ref().unwrap_or(&tokens.access_token);
             ctx.oauth.revoke(ctx.http, token).await
         }
+    }
+}
+
+/// What publishing needs besides the post: the HTTP client and every endpoint.
+pub(crate) struct PublishCtx<'a> {
+    pub http: &'a net::Client,
+    pub endpoints: &'a Endpoints,
+}
+
+/// The text (already the target's variant, if any) and link to publish.
+pub(crate) struct PostContent<'a> {
+    pub text: &'a str,
+    pub link: Option<&'a str>,
+}
+
+/// A post the network confirmed.
+#[derive(Debug)]
+pub(crate) struct PublishedPost {
+    pub id: String,
+    pub permalink: Option<String>,
+}
+
+/// Why a publish did not succeed, classified for the scheduler. Details are the network's own
+/// words, bounded and cleaned.
+#[derive(Debug)]
+pub(crate) enum PublishFailure {
+    /// The network refused the post itself; publishing it again would fail again.
+    Rejected(String),
+    /// The sign-in is no longer accepted: the account needs a reconnect.
+    Reconnect(String),
+    /// Over a rate limit; nothing was published. `reset`: when the network accepts again.
+    RateLimited { detail: String, reset: Option<chrono::DateTime<chrono::Utc>> },
+    /// The request surely did not reach the network.
+    NotSent(String),
+    /// It may have been published: a timeout, a dropped connection, a server error.
+    Doubt { timed_out: bool, detail: String },
+    /// The network publishes only posts with an image (Instagram, until the media issue).
+    NeedsImage,
+    /// Herald cannot publish there in this version.
+    NotSupported,
+}
+
+impl From<net::Undelivered> for PublishFailure {
+    fn from(e: net::Undelivered) -> Self {
+        match e {
+            net::Undelivered::NotSent(e) => Self::NotSent(e.to_string()),
+            net::Undelivered::Unknown(e) => Self::Doubt { timed_out: true, detail: e.to_string() },
+        }
+    }
+}
+
+/// Publish `post` as `account` with the grant's `tokens`: one request (or, where a network
+/// needs several, never the final one twice), through [`net::Client::send_unrepeatable`].
+pub(crate) async fn publish(
+    network: NetworkId,
+    ctx: &PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+    post: &PostContent<'_>,
+) -> std::result::Result<PublishedPost, PublishFailure> {
+    match network {
+        NetworkId::X => x::publish(ctx, tokens, post).await,
+        NetworkId::Linkedin => linkedin::publish(ctx, account, tokens, post).await,
+        NetworkId::Facebook => facebook::publish(ctx, account, tokens, post).await,
+        NetworkId::Instagram => Err(PublishFailure::NeedsImage),
+        NetworkId::GoogleBusiness | NetworkId::Tiktok | NetworkId::Wechat => Err(PublishFailure::NotSupported),
     }
 }
 

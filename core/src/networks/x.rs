@@ -48,6 +48,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         pkce: PkceStyle::Base64Url,
         revoke_is_user_wide: false,
     }),
+    posts: Some(super::PostLimits {
+        max_chars: 280,
+        counting: super::CharCounting::TwitterWeighted,
+        media_required: false,
+        max_hashtags: None,
+        publish_ready: true,
+    }),
 };
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,6 +315,63 @@ fn classify(answer: &net::Answer) -> Error {
             detail: format!("X had a problem on its side ({said}). Herald will try again later."),
         },
         _ => Error::Rejected { network: NAME, detail: said, auth: false },
+    }
+}
+
+/// `POST /2/tweets {text}` (a link goes at the end of the text, where X counts it as 23).
+/// 201 → the new post's id and its permalink; 401 → reconnect; 429 → rate limited until
+/// `x-rate-limit-reset`; 5xx → it may have been published; other 4xx (a duplicate is a 403) →
+/// rejected.
+pub(crate) async fn publish(
+    ctx: &super::PublishCtx<'_>,
+    tokens: &TokenSet,
+    post: &super::PostContent<'_>,
+) -> std::result::Result<super::PublishedPost, super::PublishFailure> {
+    use super::PublishFailure as F;
+    let text = match post.link {
+        Some(link) => format!("{} {link}", post.text.trim_end()),
+        None => post.text.to_owned(),
+    };
+    let url = ctx.endpoints.x.api.join("tweets").map_err(|e| F::NotSent(format!("bad endpoint x.api: {e}")))?;
+    let request =
+        ctx.http.post(url).bearer_auth(tokens.access_token.expose()).json(&serde_json::json!({ "text": text }));
+    let answer = ctx.http.send_unrepeatable(NAME, request).await?;
+    let said = || {
+        let text = problem_text(&answer.body);
+        if text.is_empty() {
+            format!("HTTP {}", answer.status.as_u16())
+        } else {
+            text
+        }
+    };
+    match answer.status.as_u16() {
+        200 | 201 => {
+            let id = serde_json::from_slice::<serde_json::Value>(&answer.body)
+                .ok()
+                .and_then(|v| v["data"]["id"].as_str().map(str::to_owned))
+                .filter(|id| (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()));
+            match id {
+                Some(id) => {
+                    Ok(super::PublishedPost { permalink: Some(format!("https://x.com/i/web/status/{id}")), id })
+                }
+                None => Err(F::Doubt {
+                    timed_out: false,
+                    detail: "X accepted the post but its answer had no post id".into(),
+                }),
+            }
+        }
+        401 => Err(F::Reconnect(said())),
+        429 => {
+            let reset = answer
+                .headers
+                .get("x-rate-limit-reset")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+            Err(F::RateLimited { detail: said(), reset })
+        }
+        s if s >= 500 => Err(F::Doubt { timed_out: false, detail: said() }),
+        _ => Err(F::Rejected(said())),
     }
 }
 

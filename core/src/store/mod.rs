@@ -8,6 +8,7 @@
 
 mod accounts;
 mod keyring_deletions;
+pub(crate) mod posts;
 mod recovery;
 pub(crate) mod settings;
 pub(crate) mod transfer;
