@@ -58,6 +58,7 @@ impl SandboxConfig {
                         },
                     ],
                 }],
+                edits_per_minute: 10,
             },
             access_token_ttl_secs: 3599,
             auto_consent: None,
@@ -97,6 +98,9 @@ pub struct GoogleSeed {
     pub client_id: String,
     pub client_secret: String,
     pub accounts: Vec<GoogleAccountSeed>,
+    /// Local-post creations a location takes per minute before `429 RESOURCE_EXHAUSTED`
+    /// (Business Profile APIs: 10 edits per minute per profile).
+    pub edits_per_minute: u32,
 }
 
 /// A Business Profile account (`accounts/{id}`).
@@ -205,13 +209,40 @@ pub enum Endpoint {
     XUsersMe,
     /// `POST api.x.com/2/tweets`
     XTweets,
+    /// `GET api.x.com/2/users/{id}/tweets`
+    XUserTweets,
+    /// `POST mybusiness.googleapis.com/v4/{location}/localPosts`
+    GoogleLocalPosts,
+    /// `GET mybusiness.googleapis.com/v4/{location}/localPosts`
+    GoogleLocalPostsList,
+    /// `POST /{page-id}/photos`
+    FacebookPhotos,
+    /// `GET /{page-id}/feed` and `/{page-id}/published_posts`
+    FacebookFeedList,
+    /// `POST graph.instagram.com/{v}/{ig-id}/media` (create a container)
+    InstagramMedia,
+    /// `GET graph.instagram.com/{v}/{container-id}` (container status)
+    InstagramContainer,
+    /// `POST graph.instagram.com/{v}/{ig-id}/media_publish`
+    InstagramMediaPublish,
+    /// `GET graph.instagram.com/{v}/{ig-id}/media` (recent media)
+    InstagramMediaList,
+    /// `GET graph.instagram.com/{v}/{ig-id}/content_publishing_limit`
+    InstagramPublishingLimit,
+    /// `GET api.linkedin.com/rest/posts?q=author`
+    #[serde(rename = "linkedin_posts_list")]
+    LinkedInPostsList,
 }
 
 /// A fault to inject into one endpoint.
 ///
 /// The endpoint first sleeps `delay_ms`; then, if `status` is set, it answers with that status
 /// and `body` (or a generic, provider-shaped error for that status) instead of doing its work.
-/// `times: None` keeps the fault until cleared; `Some(n)` applies it to the next `n` requests.
+/// Otherwise it does its work (a publish lands in [`crate::Sandbox::published`]) and then, if
+/// `stall_ms` is set, waits that long before answering, and, if `drop` is set, closes the
+/// connection without answering at all: the two ways a publish can land while its caller never
+/// learns it did. `times: None` keeps the fault until cleared; `Some(n)` applies it to the next
+/// `n` requests.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Fault {
@@ -219,6 +250,32 @@ pub struct Fault {
     pub body: Option<String>,
     pub delay_ms: u64,
     pub times: Option<u32>,
+    /// After the work, wait this long before answering.
+    pub stall_ms: u64,
+    /// After the work (and any stall), close the connection without sending a response.
+    pub drop: bool,
+}
+
+impl Fault {
+    /// Answer `status` (provider-shaped body) instead of doing the work.
+    pub fn status(status: u16) -> Self {
+        Self { status: Some(status), ..Self::default() }
+    }
+
+    /// Do the work, then answer only after `ms` milliseconds.
+    pub fn stall(ms: u64) -> Self {
+        Self { stall_ms: ms, ..Self::default() }
+    }
+
+    /// Do the work, then close the connection without answering.
+    pub fn drop_connection() -> Self {
+        Self { drop: true, ..Self::default() }
+    }
+
+    /// Applies to the next `n` requests only.
+    pub fn times(self, n: u32) -> Self {
+        Self { times: Some(n), ..self }
+    }
 }
 
 /// Client id of the Facebook app seeded by [`SandboxConfig::demo`].
@@ -436,6 +493,10 @@ pub struct XSeed {
     /// Other X accounts the person could be signed in as (the first of the sign-in is the one
     /// above). Tests pick one with `AutoConsent::Choose { accounts: Some(vec![user_id]) }`.
     pub other_users: Vec<XUserSeed>,
+    /// `POST /2/tweets` requests a user may make per window before 429.
+    pub tweets_per_window: u32,
+    /// Length of that window, in seconds (X: 15 minutes).
+    pub tweet_window_secs: u64,
 }
 
 /// Another X account (see [`XSeed::other_users`]).
@@ -465,6 +526,8 @@ impl XSeed {
                 username: "RossiCatering".to_owned(),
                 profile_image_url: "https://sandbox.herald.invalid/img/rossicatering_normal.jpg".to_owned(),
             }],
+            tweets_per_window: 100,
+            tweet_window_secs: 900,
         }
     }
 }

@@ -27,7 +27,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{Endpoint, FacebookPageSeed, FacebookSeed};
 use crate::consent_page;
 use crate::faults::gate;
-use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending, Pkce};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
@@ -649,12 +649,7 @@ async fn feed(
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) Missing message or attachment");
     }
     let post_id = format!("{id}_{}", 122_000_000_000_000_u64 + st.nets.published.len() as u64 + 1);
-    st.nets.published.push(Published {
-        network: "facebook".to_owned(),
-        author: id.clone(),
-        id: post_id.clone(),
-        text: message,
-    });
+    st.nets.record("facebook", &id, &post_id, &message, Vec::new());
     http::json(StatusCode::OK, &json!({ "id": post_id }))
 }
 

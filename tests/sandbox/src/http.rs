@@ -163,10 +163,45 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// `time` as RFC 3339 in UTC with `digits` fractional digits (0, 3 or 9), e.g.
+/// `2026-11-23T20:38:20.123Z`: Google's `Timestamp` JSON (9 digits, trailing zeros trimmed to
+/// 3, 6 or 9 by Google; any of those parse) and X's `created_at` (3 digits).
+pub(crate) fn rfc3339(time: std::time::SystemTime, digits: u32) -> String {
+    let since = time.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let base = format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
+    match digits {
+        0 => format!("{base}Z"),
+        3 => format!("{base}.{:03}Z", since.subsec_millis()),
+        _ => format!("{base}.{:09}Z", since.subsec_nanos()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
+        assert_eq!(rfc3339(t, 3), "2023-11-14T22:13:20.123Z");
+        assert_eq!(rfc3339(t, 0), "2023-11-14T22:13:20Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339(leap, 0), "2000-02-29T00:00:00Z");
+    }
 
     #[test]
     fn basic_auth_is_form_decoded() {

@@ -71,7 +71,10 @@ fn router(shared: Shared, admin_token: Option<String>) -> Router {
     if let Some(token) = admin_token {
         routes = routes.merge(admin::router(token));
     }
-    routes.layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(shared)
+    routes
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(faults::after_work))
+        .with_state(shared)
 }
 
 /// Where the sandbox serves Herald's relay page (`core/relay/relay.html`, the same file users host).

@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 use crate::config::{Endpoint, LinkedInSeed};
 use crate::consent_page;
 use crate::faults::gate;
-use crate::grants::{self, Auth, Choice, Failure, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::grants::{self, Auth, Choice, Failure, Flavor, Kind, Net, Pending, Pkce};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::{linkedin_error, oauth_error};
 use crate::state::{lock, Shared, State as SandboxState};
@@ -672,12 +672,7 @@ async fn posts(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) ->
         return unprocessable("/lifecycleState: must be PUBLISHED");
     }
     let id = format!("urn:li:share:{}", 7_300_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1);
-    st.nets.published.push(Published {
-        network: "linkedin".to_owned(),
-        author,
-        id: id.clone(),
-        text: commentary.to_owned(),
-    });
+    st.nets.record("linkedin", &author, &id, commentary, Vec::new());
     let mut response = StatusCode::CREATED.into_response();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static("x-restli-id"), value);
