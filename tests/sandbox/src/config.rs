@@ -386,6 +386,15 @@ pub struct InstagramSeed {
     pub long_lived_ttl_secs: i64,
     /// How old a long-lived token must be before `ig_refresh_token` accepts it (real: 24 h).
     pub refresh_min_age_secs: i64,
+    /// How long a media container stays `IN_PROGRESS` at least (the image fetch may take
+    /// longer), in milliseconds.
+    pub container_processing_ms: u64,
+    /// How long the image fetch of a container may take before it fails (2207003).
+    pub fetch_timeout_ms: u64,
+    /// How long an unpublished container lives before it is `EXPIRED` (real: 24 hours).
+    pub container_ttl_secs: u64,
+    /// Posts the account may publish per 24 hours through the API (real: 100).
+    pub publish_limit: u32,
 }
 
 impl InstagramSeed {
@@ -403,6 +412,10 @@ impl InstagramSeed {
             short_lived_ttl_secs: 3600,
             long_lived_ttl_secs: 5_184_000,
             refresh_min_age_secs: 86_400,
+            container_processing_ms: 300,
+            fetch_timeout_ms: 10_000,
+            container_ttl_secs: 86_400,
+            publish_limit: 100,
         }
     }
 }

@@ -61,6 +61,8 @@ pub(crate) struct Nets {
     pub published: Vec<Published>,
     /// X: when each user's recent `POST /2/tweets` requests came (for the rate window).
     pub x_requests: HashMap<String, Vec<Instant>>,
+    /// Instagram media containers by id.
+    pub ig_containers: HashMap<String, crate::instagram_publish::Container>,
 }
 
 impl Nets {
@@ -76,6 +78,7 @@ impl Nets {
             x: Book::default(),
             published: Vec::new(),
             x_requests: HashMap::new(),
+            ig_containers: HashMap::new(),
         }
     }
 

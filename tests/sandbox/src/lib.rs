@@ -28,6 +28,7 @@ pub mod google;
 mod grants;
 mod http;
 pub mod instagram;
+mod instagram_publish;
 pub mod linkedin;
 mod shapes;
 mod state;
