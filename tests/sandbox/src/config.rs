@@ -316,6 +316,10 @@ pub struct FacebookSeed {
     pub short_lived_ttl_secs: i64,
     /// Lifetime of the long-lived user token from `fb_exchange_token` (real: about 60 days).
     pub long_lived_ttl_secs: i64,
+    /// Posts (feed posts and published photos) a Page may make per minute before Graph answers
+    /// code 368, subcode 1390008 ("posting too fast"). Meta publishes no number; the sandbox's
+    /// default is 30.
+    pub posts_per_minute: u32,
 }
 
 /// A Facebook Page the user can grant.
@@ -361,6 +365,7 @@ impl FacebookSeed {
             ],
             short_lived_ttl_secs: 5400,
             long_lived_ttl_secs: 5_184_000,
+            posts_per_minute: 30,
         }
     }
 }
@@ -446,6 +451,10 @@ pub struct LinkedInSeed {
     pub access_token_ttl_secs: i64,
     /// Refresh token lifetime, not sliding (real: 365 days).
     pub refresh_token_ttl_secs: i64,
+    /// Posts a member may create per day before 429 (real: 150).
+    pub member_daily_posts: u32,
+    /// Posts the application may create per day, all members together (real: 100,000).
+    pub app_daily_posts: u32,
 }
 
 /// A LinkedIn organization (company page) the member administers.
@@ -485,6 +494,8 @@ impl LinkedInSeed {
             ],
             access_token_ttl_secs: 5_184_000,
             refresh_token_ttl_secs: 31_536_000,
+            member_daily_posts: 150,
+            app_daily_posts: 100_000,
         }
     }
 }

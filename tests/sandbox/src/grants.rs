@@ -63,6 +63,12 @@ pub(crate) struct Nets {
     pub x_requests: HashMap<String, Vec<Instant>>,
     /// Instagram media containers by id.
     pub ig_containers: HashMap<String, crate::instagram_publish::Container>,
+    /// Facebook unpublished photos (`published=false`) by photo id: (Page id, media).
+    pub fb_photos: HashMap<String, (String, String)>,
+    /// Facebook: when each Page's recent posts came (for "posting too fast").
+    pub fb_post_times: HashMap<String, Vec<Instant>>,
+    /// LinkedIn: when each author's posts came (for the daily limits).
+    pub li_post_times: Vec<(String, Instant)>,
 }
 
 impl Nets {
@@ -79,6 +85,9 @@ impl Nets {
             published: Vec::new(),
             x_requests: HashMap::new(),
             ig_containers: HashMap::new(),
+            fb_photos: HashMap::new(),
+            fb_post_times: HashMap::new(),
+            li_post_times: Vec::new(),
         }
     }
 
