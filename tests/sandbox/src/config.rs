@@ -58,6 +58,7 @@ impl SandboxConfig {
                         },
                     ],
                 }],
+                edits_per_minute: 10,
             },
             access_token_ttl_secs: 3599,
             auto_consent: None,
@@ -97,6 +98,9 @@ pub struct GoogleSeed {
     pub client_id: String,
     pub client_secret: String,
     pub accounts: Vec<GoogleAccountSeed>,
+    /// Local-post creations a location takes per minute before `429 RESOURCE_EXHAUSTED`
+    /// (Business Profile APIs: 10 edits per minute per profile).
+    pub edits_per_minute: u32,
 }
 
 /// A Business Profile account (`accounts/{id}`).
@@ -205,13 +209,40 @@ pub enum Endpoint {
     XUsersMe,
     /// `POST api.x.com/2/tweets`
     XTweets,
+    /// `GET api.x.com/2/users/{id}/tweets`
+    XUserTweets,
+    /// `POST mybusiness.googleapis.com/v4/{location}/localPosts`
+    GoogleLocalPosts,
+    /// `GET mybusiness.googleapis.com/v4/{location}/localPosts`
+    GoogleLocalPostsList,
+    /// `POST /{page-id}/photos`
+    FacebookPhotos,
+    /// `GET /{page-id}/feed` and `/{page-id}/published_posts`
+    FacebookFeedList,
+    /// `POST graph.instagram.com/{v}/{ig-id}/media` (create a container)
+    InstagramMedia,
+    /// `GET graph.instagram.com/{v}/{container-id}` (container status)
+    InstagramContainer,
+    /// `POST graph.instagram.com/{v}/{ig-id}/media_publish`
+    InstagramMediaPublish,
+    /// `GET graph.instagram.com/{v}/{ig-id}/media` (recent media)
+    InstagramMediaList,
+    /// `GET graph.instagram.com/{v}/{ig-id}/content_publishing_limit`
+    InstagramPublishingLimit,
+    /// `GET api.linkedin.com/rest/posts?q=author`
+    #[serde(rename = "linkedin_posts_list")]
+    LinkedInPostsList,
 }
 
 /// A fault to inject into one endpoint.
 ///
 /// The endpoint first sleeps `delay_ms`; then, if `status` is set, it answers with that status
 /// and `body` (or a generic, provider-shaped error for that status) instead of doing its work.
-/// `times: None` keeps the fault until cleared; `Some(n)` applies it to the next `n` requests.
+/// Otherwise it does its work (a publish lands in [`crate::Sandbox::published`]) and then, if
+/// `stall_ms` is set, waits that long before answering, and, if `drop` is set, closes the
+/// connection without answering at all: the two ways a publish can land while its caller never
+/// learns it did. `times: None` keeps the fault until cleared; `Some(n)` applies it to the next
+/// `n` requests.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Fault {
@@ -219,6 +250,32 @@ pub struct Fault {
     pub body: Option<String>,
     pub delay_ms: u64,
     pub times: Option<u32>,
+    /// After the work, wait this long before answering.
+    pub stall_ms: u64,
+    /// After the work (and any stall), close the connection without sending a response.
+    pub drop: bool,
+}
+
+impl Fault {
+    /// Answer `status` (provider-shaped body) instead of doing the work.
+    pub fn status(status: u16) -> Self {
+        Self { status: Some(status), ..Self::default() }
+    }
+
+    /// Do the work, then answer only after `ms` milliseconds.
+    pub fn stall(ms: u64) -> Self {
+        Self { stall_ms: ms, ..Self::default() }
+    }
+
+    /// Do the work, then close the connection without answering.
+    pub fn drop_connection() -> Self {
+        Self { drop: true, ..Self::default() }
+    }
+
+    /// Applies to the next `n` requests only.
+    pub fn times(self, n: u32) -> Self {
+        Self { times: Some(n), ..self }
+    }
 }
 
 /// Client id of the Facebook app seeded by [`SandboxConfig::demo`].
@@ -259,6 +316,10 @@ pub struct FacebookSeed {
     pub short_lived_ttl_secs: i64,
     /// Lifetime of the long-lived user token from `fb_exchange_token` (real: about 60 days).
     pub long_lived_ttl_secs: i64,
+    /// Posts (feed posts and published photos) a Page may make per minute before Graph answers
+    /// code 368, subcode 1390008 ("posting too fast"). Meta publishes no number; the sandbox's
+    /// default is 30.
+    pub posts_per_minute: u32,
 }
 
 /// A Facebook Page the user can grant.
@@ -304,6 +365,7 @@ impl FacebookSeed {
             ],
             short_lived_ttl_secs: 5400,
             long_lived_ttl_secs: 5_184_000,
+            posts_per_minute: 30,
         }
     }
 }
@@ -329,6 +391,15 @@ pub struct InstagramSeed {
     pub long_lived_ttl_secs: i64,
     /// How old a long-lived token must be before `ig_refresh_token` accepts it (real: 24 h).
     pub refresh_min_age_secs: i64,
+    /// How long a media container stays `IN_PROGRESS` at least (the image fetch may take
+    /// longer), in milliseconds.
+    pub container_processing_ms: u64,
+    /// How long the image fetch of a container may take before it fails (2207003).
+    pub fetch_timeout_ms: u64,
+    /// How long an unpublished container lives before it is `EXPIRED` (real: 24 hours).
+    pub container_ttl_secs: u64,
+    /// Posts the account may publish per 24 hours through the API (real: 100).
+    pub publish_limit: u32,
 }
 
 impl InstagramSeed {
@@ -346,6 +417,10 @@ impl InstagramSeed {
             short_lived_ttl_secs: 3600,
             long_lived_ttl_secs: 5_184_000,
             refresh_min_age_secs: 86_400,
+            container_processing_ms: 300,
+            fetch_timeout_ms: 10_000,
+            container_ttl_secs: 86_400,
+            publish_limit: 100,
         }
     }
 }
@@ -376,6 +451,10 @@ pub struct LinkedInSeed {
     pub access_token_ttl_secs: i64,
     /// Refresh token lifetime, not sliding (real: 365 days).
     pub refresh_token_ttl_secs: i64,
+    /// Posts a member may create per day before 429 (real: 150).
+    pub member_daily_posts: u32,
+    /// Posts the application may create per day, all members together (real: 100,000).
+    pub app_daily_posts: u32,
 }
 
 /// A LinkedIn organization (company page) the member administers.
@@ -415,6 +494,8 @@ impl LinkedInSeed {
             ],
             access_token_ttl_secs: 5_184_000,
             refresh_token_ttl_secs: 31_536_000,
+            member_daily_posts: 150,
+            app_daily_posts: 100_000,
         }
     }
 }
@@ -436,6 +517,10 @@ pub struct XSeed {
     /// Other X accounts the person could be signed in as (the first of the sign-in is the one
     /// above). Tests pick one with `AutoConsent::Choose { accounts: Some(vec![user_id]) }`.
     pub other_users: Vec<XUserSeed>,
+    /// `POST /2/tweets` requests a user may make per window before 429.
+    pub tweets_per_window: u32,
+    /// Length of that window, in seconds (X: 15 minutes).
+    pub tweet_window_secs: u64,
 }
 
 /// Another X account (see [`XSeed::other_users`]).
@@ -465,6 +550,8 @@ impl XSeed {
                 username: "RossiCatering".to_owned(),
                 profile_image_url: "https://sandbox.herald.invalid/img/rossicatering_normal.jpg".to_owned(),
             }],
+            tweets_per_window: 100,
+            tweet_window_secs: 900,
         }
     }
 }

@@ -1,8 +1,13 @@
 //! Fault injection: every emulated endpoint calls [`gate`] before doing its work.
 
+use std::cell::Cell;
+use std::io;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::json;
 
@@ -40,22 +45,66 @@ fn style(endpoint: Endpoint) -> ErrorStyle {
         E::GoogleToken | E::GoogleRevoke | E::LinkedInToken | E::LinkedInRevoke | E::XToken | E::XRevoke => {
             ErrorStyle::OAuth
         }
-        E::GoogleAccounts | E::GoogleLocations => ErrorStyle::GoogleApi,
+        E::GoogleAccounts | E::GoogleLocations | E::GoogleLocalPosts | E::GoogleLocalPostsList => ErrorStyle::GoogleApi,
         E::FacebookToken
         | E::FacebookAccounts
         | E::FacebookPermissions
         | E::FacebookRevoke
         | E::FacebookNode
         | E::FacebookFeed
+        | E::FacebookPhotos
+        | E::FacebookFeedList
+        | E::InstagramMedia
+        | E::InstagramContainer
+        | E::InstagramMediaPublish
+        | E::InstagramMediaList
+        | E::InstagramPublishingLimit
         | E::InstagramExchange
         | E::InstagramRefresh
         | E::InstagramMe => ErrorStyle::Graph,
         E::InstagramToken => ErrorStyle::InstagramLegacy,
-        E::LinkedInUserinfo | E::LinkedInOrganizationAcls | E::LinkedInOrganizations | E::LinkedInPosts => {
-            ErrorStyle::LinkedIn
-        }
-        E::XUsersMe | E::XTweets => ErrorStyle::XProblem,
+        E::LinkedInUserinfo
+        | E::LinkedInOrganizationAcls
+        | E::LinkedInOrganizations
+        | E::LinkedInPosts
+        | E::LinkedInPostsList => ErrorStyle::LinkedIn,
+        E::XUsersMe | E::XTweets | E::XUserTweets => ErrorStyle::XProblem,
     }
+}
+
+/// What happens after an endpoint did its work: a stall, then maybe a dropped connection.
+#[derive(Clone, Copy, Debug, Default)]
+struct After {
+    stall_ms: u64,
+    drop: bool,
+}
+
+tokio::task_local! {
+    /// Set by [`gate`] for the request being served, read by [`after_work`].
+    static AFTER: Cell<After>;
+}
+
+/// Middleware around every route: applies the "after the work" part of a fault that [`gate`]
+/// found for this request (see [`crate::Fault::stall_ms`] and [`crate::Fault::drop`]).
+pub(crate) async fn after_work(request: Request, next: Next) -> Response {
+    let (response, after) = AFTER
+        .scope(Cell::new(After::default()), async {
+            let response = next.run(request).await;
+            (response, AFTER.with(Cell::get))
+        })
+        .await;
+    if after.stall_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(after.stall_ms)).await;
+    }
+    if after.drop {
+        tracing::debug!("sandbox: dropping the connection without answering");
+        // A body that fails before its first byte makes hyper abort the connection before the
+        // buffered status line is flushed: the client sees the connection close, no response.
+        return Response::new(Body::from_stream(futures_util::stream::once(async {
+            Err::<Bytes, io::Error>(io::Error::new(io::ErrorKind::ConnectionAborted, "sandbox: dropped"))
+        })));
+    }
+    response
 }
 
 /// Counts the hit, applies the endpoint's fault (delay, then maybe a canned response).
@@ -64,6 +113,9 @@ pub(crate) async fn gate(shared: &Shared, endpoint: Endpoint) -> Option<Response
     let fault = lock(shared).hit(endpoint)?;
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    if fault.status.is_none() && (fault.stall_ms > 0 || fault.drop) {
+        let _ = AFTER.try_with(|after| after.set(After { stall_ms: fault.stall_ms, drop: fault.drop }));
     }
     let status = fault.status?;
     tracing::debug!(?endpoint, status, "sandbox: injected fault");

@@ -6,10 +6,13 @@
 //! `/google/revoke`, `mybusinessaccountmanagement.googleapis.com/v1/accounts` →
 //! `/google/mybusinessaccountmanagement/v1/accounts`, and
 //! `mybusinessbusinessinformation.googleapis.com/v1/{account}/locations` →
-//! `/google/mybusinessbusinessinformation/v1/{account}/locations`.
+//! `/google/mybusinessbusinessinformation/v1/{account}/locations`, and
+//! `mybusiness.googleapis.com/v4/accounts/{a}/locations/{l}/localPosts` →
+//! `/google/mybusiness/v4/accounts/{a}/locations/{l}/localPosts` (see `posts.rs`).
 
 mod api;
 mod oauth;
+mod posts;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -40,4 +43,8 @@ pub(crate) fn router() -> Router<Shared> {
         .route(REVOKE_PATH, post(oauth::revoke))
         .route(ACCOUNTS_PATH, get(api::accounts))
         .route("/google/mybusinessbusinessinformation/v1/accounts/{account_id}/locations", get(api::locations))
+        .route(
+            "/google/mybusiness/v4/accounts/{account_id}/locations/{location_id}/localPosts",
+            get(posts::list).post(posts::create),
+        )
 }

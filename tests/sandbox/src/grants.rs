@@ -6,7 +6,7 @@
 //! and how answers look, this module only remembers.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -29,17 +29,23 @@ pub(crate) enum Net {
     X,
 }
 
-/// Something published through a sandbox publishing endpoint.
+/// Something published through a sandbox publishing endpoint: what tests compare against
+/// (a publish that landed is recorded even when its answer was stalled or dropped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Published {
-    /// `facebook`, `linkedin` or `x`.
+    /// `google`, `facebook`, `instagram`, `linkedin` or `x`.
     pub network: String,
-    /// Who published: a Page id, an author URN or an X user id.
+    /// The account that published: a location name (`locations/…`), a Page id, an Instagram
+    /// account id, an author URN or an X user id.
     pub author: String,
-    /// The id the network answered with.
+    /// The id the network answered with (Google: the LocalPost resource name).
     pub id: String,
-    /// The text of the post.
+    /// The text of the post (Instagram: the caption).
     pub text: String,
+    /// The media it carries: image URLs, or for uploads `upload:{bytes}:{sha256 hex}`.
+    pub media: Vec<String>,
+    /// When the network accepted it.
+    pub at: SystemTime,
 }
 
 /// Seeds and books of the four networks (one field of the sandbox state).
@@ -53,6 +59,16 @@ pub(crate) struct Nets {
     pub linkedin: Book,
     pub x: Book,
     pub published: Vec<Published>,
+    /// X: when each user's recent `POST /2/tweets` requests came (for the rate window).
+    pub x_requests: HashMap<String, Vec<Instant>>,
+    /// Instagram media containers by id.
+    pub ig_containers: HashMap<String, crate::instagram_publish::Container>,
+    /// Facebook unpublished photos (`published=false`) by photo id: (Page id, media).
+    pub fb_photos: HashMap<String, (String, String)>,
+    /// Facebook: when each Page's recent posts came (for "posting too fast").
+    pub fb_post_times: HashMap<String, Vec<Instant>>,
+    /// LinkedIn: when each author's posts came (for the daily limits).
+    pub li_post_times: Vec<(String, Instant)>,
 }
 
 impl Nets {
@@ -67,6 +83,11 @@ impl Nets {
             linkedin: Book::default(),
             x: Book::default(),
             published: Vec::new(),
+            x_requests: HashMap::new(),
+            ig_containers: HashMap::new(),
+            fb_photos: HashMap::new(),
+            fb_post_times: HashMap::new(),
+            li_post_times: Vec::new(),
         }
     }
 
@@ -81,6 +102,32 @@ impl Nets {
 
     fn books(&self) -> [&Book; 4] {
         [&self.facebook, &self.instagram, &self.linkedin, &self.x]
+    }
+
+    /// Records a publish and returns the record.
+    pub(crate) fn record(
+        &mut self,
+        network: &str,
+        author: &str,
+        id: &str,
+        text: &str,
+        media: Vec<String>,
+    ) -> Published {
+        let entry = Published {
+            network: network.to_owned(),
+            author: author.to_owned(),
+            id: id.to_owned(),
+            text: text.to_owned(),
+            media,
+            at: SystemTime::now(),
+        };
+        self.published.push(entry.clone());
+        entry
+    }
+
+    /// The publishes of one account on one network, newest first.
+    pub(crate) fn published_by(&self, network: &str, author: &str) -> Vec<Published> {
+        self.published.iter().rev().filter(|p| p.network == network && p.author == author).cloned().collect()
     }
 
     pub(crate) fn revoke_all(&mut self) {

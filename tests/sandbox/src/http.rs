@@ -163,10 +163,100 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// One part of a `multipart/form-data` body.
+#[derive(Debug)]
+pub(crate) struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body (RFC 7578), or `None` when the content type is not
+/// multipart or the body does not parse.
+pub(crate) fn multipart(headers: &HeaderMap, body: &[u8]) -> Option<Vec<Part>> {
+    let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    let boundary = content_type.split(';').map(str::trim).find_map(|p| p.strip_prefix("boundary="))?.trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+    };
+    let mut parts = Vec::new();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        let head_start = at + 2;
+        let head_end = find(body, b"\r\n\r\n", head_start)?;
+        let next = find(body, &delimiter, head_end)?;
+        let data_end = next.checked_sub(2)?;
+        let head = std::str::from_utf8(body.get(head_start..head_end)?).ok()?;
+        let mut part = Part { name: String::new(), filename: None, content_type: None, data: Vec::new() };
+        for line in head.split("\r\n") {
+            let (key, value) = line.split_once(':')?;
+            match key.trim().to_ascii_lowercase().as_str() {
+                "content-disposition" => {
+                    for param in value.split(';').map(str::trim) {
+                        if let Some(v) = param.strip_prefix("name=") {
+                            part.name = v.trim_matches('"').to_owned();
+                        } else if let Some(v) = param.strip_prefix("filename=") {
+                            part.filename = Some(v.trim_matches('"').to_owned());
+                        }
+                    }
+                }
+                "content-type" => part.content_type = Some(value.trim().to_owned()),
+                _ => {}
+            }
+        }
+        part.data = body.get(head_end + 4..data_end.max(head_end + 4))?.to_vec();
+        parts.push(part);
+        at = next + delimiter.len();
+    }
+}
+
+/// `time` as RFC 3339 in UTC with `digits` fractional digits (0, 3 or 9), e.g.
+/// `2026-11-23T20:38:20.123Z`: Google's `Timestamp` JSON (9 digits, trailing zeros trimmed to
+/// 3, 6 or 9 by Google; any of those parse) and X's `created_at` (3 digits).
+pub(crate) fn rfc3339(time: std::time::SystemTime, digits: u32) -> String {
+    let since = time.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let base = format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60);
+    match digits {
+        0 => format!("{base}Z"),
+        3 => format!("{base}.{:03}Z", since.subsec_millis()),
+        _ => format!("{base}.{:09}Z", since.subsec_nanos()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_700_000_000_123);
+        assert_eq!(rfc3339(t, 3), "2023-11-14T22:13:20.123Z");
+        assert_eq!(rfc3339(t, 0), "2023-11-14T22:13:20Z");
+        let leap = std::time::UNIX_EPOCH + std::time::Duration::from_secs(951_782_400);
+        assert_eq!(rfc3339(leap, 0), "2000-02-29T00:00:00Z");
+    }
 
     #[test]
     fn basic_auth_is_form_decoded() {

@@ -67,6 +67,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/instagram/graph/refresh_access_token", get(refresh))
         .route("/instagram/graph/me", get(me_unversioned))
         .route("/instagram/graph/{version}/me", get(me))
+        .merge(crate::instagram_publish::router())
 }
 
 fn page(reason: &str) -> Response {
@@ -199,7 +200,7 @@ fn token_failure(failure: Failure) -> Response {
     }
 }
 
-fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
+pub(crate) fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
     params.get("access_token").map(str::to_owned).or_else(|| {
         let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
         let (scheme, token) = value.trim().split_once(' ')?;
@@ -207,7 +208,7 @@ fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
     })
 }
 
-fn authenticate(st: &SandboxState, token: Option<&str>) -> Result<Auth, Rejection> {
+pub(crate) fn authenticate(st: &SandboxState, token: Option<&str>) -> Result<Auth, Rejection> {
     let Some(token) = token else {
         return Err(Box::new(graph_error(
             StatusCode::BAD_REQUEST,

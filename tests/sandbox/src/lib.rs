@@ -28,6 +28,7 @@ pub mod google;
 mod grants;
 mod http;
 pub mod instagram;
+mod instagram_publish;
 pub mod linkedin;
 mod shapes;
 mod state;
@@ -71,7 +72,10 @@ fn router(shared: Shared, admin_token: Option<String>) -> Router {
     if let Some(token) = admin_token {
         routes = routes.merge(admin::router(token));
     }
-    routes.layer(DefaultBodyLimit::max(BODY_LIMIT)).with_state(shared)
+    routes
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(faults::after_work))
+        .with_state(shared)
 }
 
 /// Where the sandbox serves Herald's relay page (`core/relay/relay.html`, the same file users host).

@@ -16,7 +16,12 @@
 //! organizationAcls (`X-Restli-Protocol-Version: 2.0.0` on finders)
 //! <https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role>,
 //! versioning (`LinkedIn-Version: YYYYMM`) <https://learn.microsoft.com/en-us/linkedin/marketing/versioning>,
-//! posts (`x-restli-id`) <https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api>,
+//! posts (`x-restli-id`; the `q=author` finder, `count` default 10 and at most 100, `start`,
+//! `sortBy`, which needs `r_organization_social` for an organization and the closed
+//! `r_member_social` for a member)
+//! <https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api>,
+//! daily limits (150 posts per member and 100,000 per application a day; 429 past them)
+//! <https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits>,
 //! errors <https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/error-handling>.
 
 use axum::body::Bytes;
@@ -30,7 +35,7 @@ use serde_json::{json, Value};
 use crate::config::{Endpoint, LinkedInSeed};
 use crate::consent_page;
 use crate::faults::gate;
-use crate::grants::{self, Auth, Choice, Failure, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::grants::{self, Auth, Choice, Failure, Flavor, Kind, Net, Pending, Pkce};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::{linkedin_error, oauth_error};
 use crate::state::{lock, Shared, State as SandboxState};
@@ -83,7 +88,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/linkedin/api/rest/organizationAcls", get(organization_acls))
         .route("/linkedin/api/rest/organizations", get(organizations_batch))
         .route("/linkedin/api/rest/organizations/{id}", get(organization))
-        .route("/linkedin/api/rest/posts", post(posts))
+        .route("/linkedin/api/rest/posts", post(posts).get(posts_by_author))
 }
 
 fn page(reason: &str) -> Response {
@@ -671,18 +676,121 @@ async fn posts(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) ->
     if post["lifecycleState"].as_str() != Some("PUBLISHED") {
         return unprocessable("/lifecycleState: must be PUBLISHED");
     }
+    if let Some(response) = daily_limit(st) {
+        return response;
+    }
     let id = format!("urn:li:share:{}", 7_300_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1);
-    st.nets.published.push(Published {
-        network: "linkedin".to_owned(),
-        author,
-        id: id.clone(),
-        text: commentary.to_owned(),
-    });
+    st.nets.record("linkedin", &author, &id, commentary, Vec::new());
     let mut response = StatusCode::CREATED.into_response();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static("x-restli-id"), value);
     }
     response
+}
+
+/// Counts a post against the member's and the application's daily limits; LinkedIn's 429 when
+/// either is spent.
+fn daily_limit(st: &mut SandboxState) -> Option<Response> {
+    let member = person_urn(&st.nets.linkedin_seed);
+    let day = std::time::Duration::from_secs(86_400);
+    let now = std::time::Instant::now();
+    let times = &mut st.nets.li_post_times;
+    times.retain(|(_, at)| now.duration_since(*at) < day);
+    let seed = &st.nets.linkedin_seed;
+    let mine = times.iter().filter(|(m, _)| *m == member).count();
+    let which = if times.len() >= usize::try_from(seed.app_daily_posts).unwrap_or(usize::MAX) {
+        "APPLICATION"
+    } else if mine >= usize::try_from(seed.member_daily_posts).unwrap_or(usize::MAX) {
+        "MEMBER"
+    } else {
+        times.push((member, now));
+        return None;
+    };
+    Some(linkedin_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        Some(101),
+        Some("TOO_MANY_REQUESTS"),
+        &format!("Resource level throttle {which} DAY limit for calls to this resource is reached."),
+    ))
+}
+
+/// Milliseconds since the epoch, as LinkedIn writes times.
+fn epoch_ms(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH).map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)).unwrap_or(0)
+}
+
+/// `GET /linkedin/api/rest/posts?q=author&author={urn}[&count&start&sortBy]`: the author's
+/// posts, newest first.
+async fn posts_by_author(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::LinkedInPostsList).await {
+        return response;
+    }
+    if let Err(response) = versioned(&headers) {
+        return *response;
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, &headers) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    if params.get("q") != Some("author") {
+        return linkedin_error(
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("ILLEGAL_ARGUMENT"),
+            "Invalid query parameters passed to request: q must be author",
+        );
+    }
+    let Some(author) = params.get("author") else {
+        return linkedin_error(
+            StatusCode::BAD_REQUEST,
+            None,
+            Some("ILLEGAL_ARGUMENT"),
+            "Missing required parameter: author",
+        );
+    };
+    let readable = if author.starts_with("urn:li:organization:") {
+        auth.has("r_organization_social") && auth.consent.accounts.iter().any(|a| a == author)
+    } else {
+        author == person_urn(&st.nets.linkedin_seed) && auth.has("r_member_social")
+    };
+    if !readable {
+        return access_denied(&format!("posts.FINDER-author.{author}"));
+    }
+    let count = match params.get("count").map(str::parse::<usize>) {
+        None => 10,
+        Some(Ok(n)) if n <= 100 => n,
+        Some(_) => {
+            return linkedin_error(StatusCode::BAD_REQUEST, None, Some("ILLEGAL_ARGUMENT"), "count must be at most 100")
+        }
+    };
+    let start = params.get("start").and_then(|s| s.parse::<usize>().ok()).unwrap_or(0);
+    let all = st.nets.published_by("linkedin", author);
+    let elements: Vec<Value> = all
+        .iter()
+        .skip(start)
+        .take(count)
+        .map(|p| {
+            let at = epoch_ms(p.at);
+            json!({
+                "id": p.id,
+                "author": p.author,
+                "commentary": p.text,
+                "visibility": "PUBLIC",
+                "lifecycleState": "PUBLISHED",
+                "distribution": { "feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": [] },
+                "isReshareDisabledByAuthor": false,
+                "createdAt": at,
+                "publishedAt": at,
+                "lastModifiedAt": at,
+            })
+        })
+        .collect();
+    http::json(
+        StatusCode::OK,
+        &json!({ "paging": { "start": start, "count": count, "links": [], "total": all.len() }, "elements": elements }),
+    )
 }
 
 #[cfg(test)]

@@ -64,6 +64,10 @@ pub(crate) struct GoogleState {
     pub access_tokens: HashMap<String, AccessToken>,
     pub refresh_tokens: HashMap<String, u64>,
     next_grant: u64,
+    /// Every local post created, oldest first: (location name, LocalPost resource).
+    pub local_posts: Vec<(String, serde_json::Value)>,
+    /// When each location's recent edits happened (for the per-minute quota).
+    pub edits: HashMap<String, Vec<Instant>>,
 }
 
 /// A validated authorization request waiting for the user's decision.

@@ -10,14 +10,20 @@
 //! (PKCE required, S256 or plain; `offline.access` for a refresh token; public clients send
 //! `client_id` in the body, confidential ones HTTP Basic), users/me
 //! <https://docs.x.com/x-api/users/user-lookup-me>, posts
-//! <https://docs.x.com/x-api/posts/create-post>, errors
+//! <https://docs.x.com/x-api/posts/create-post>, a user's posts (for reconciliation)
+//! <https://docs.x.com/x-api/users/get-posts> (`max_results` 5–100, default 10;
+//! `pagination_token`; `tweet.fields=created_at`), rate limits and their `x-rate-limit-*` headers
+//! <https://docs.x.com/x-api/fundamentals/rate-limits> (`POST /2/tweets`: a per-user window,
+//! [`XSeed::tweets_per_window`] per [`XSeed::tweet_window_secs`]; 429 once spent), errors
 //! <https://docs.x.com/x-api/fundamentals/response-codes-and-errors>.
 //! Refresh tokens rotate on every use; the previous one is accepted once more (as X does, so a
 //! response lost on the way does not strand the client), then refused.
 
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -26,7 +32,7 @@ use serde_json::{json, Map, Value};
 use crate::config::{Endpoint, XSeed};
 use crate::consent_page;
 use crate::faults::gate;
-use crate::grants::{self, Auth, Choice, Flavor, Kind, Net, Pending, Pkce, Published};
+use crate::grants::{self, Auth, Choice, Flavor, Kind, Net, Pending, Pkce};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::{oauth_error, x_problem, x_unauthorized};
 use crate::state::{lock, Shared, State as SandboxState};
@@ -102,6 +108,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/x/api/2/oauth2/revoke", post(revoke))
         .route("/x/api/2/users/me", get(users_me))
         .route("/x/api/2/tweets", post(tweets))
+        .route("/x/api/2/users/{id}/tweets", get(user_tweets))
 }
 
 fn page(reason: &str) -> Response {
@@ -394,7 +401,42 @@ async fn users_me(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q):
     http::json(StatusCode::OK, &json!({ "data": Value::Object(user) }))
 }
 
-/// `POST /x/api/2/tweets` (JSON `{"text": …}`; needs `tweet.write`): 201 with the new post.
+/// The user's rate window for `POST /2/tweets`: counts this request, and returns
+/// (limit, remaining, reset as epoch seconds, whether this request is over the limit).
+fn spend_tweet_window(st: &mut SandboxState, user: &str) -> (u32, u32, u64, bool) {
+    let limit = st.nets.x_seed.tweets_per_window;
+    let window = Duration::from_secs(st.nets.x_seed.tweet_window_secs);
+    let now = Instant::now();
+    let requests = st.nets.x_requests.entry(user.to_owned()).or_default();
+    requests.retain(|at| now.duration_since(*at) < window);
+    let over = requests.len() >= usize::try_from(limit).unwrap_or(usize::MAX);
+    if !over {
+        requests.push(now);
+    }
+    let used = u32::try_from(requests.len()).unwrap_or(u32::MAX);
+    let window_left = requests.first().map_or(window, |oldest| window.saturating_sub(now.duration_since(*oldest)));
+    let reset =
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() + window_left.as_secs().max(1);
+    (limit, limit.saturating_sub(used), reset, over)
+}
+
+fn with_rate_headers(mut response: Response, (limit, remaining, reset): (u32, u32, u64)) -> Response {
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-rate-limit-limit", limit.to_string()),
+        ("x-rate-limit-remaining", remaining.to_string()),
+        ("x-rate-limit-reset", reset.to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// `POST /x/api/2/tweets` (JSON `{"text": …, "media"?: {"media_ids": […]}}`; needs
+/// `tweet.write`): 201 with the new post. Every answer past authentication carries the user's
+/// `x-rate-limit-*` headers; a spent window answers 429.
 async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     if let Some(response) = gate(&shared, Endpoint::XTweets).await {
         return response;
@@ -405,10 +447,21 @@ async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         Ok(auth) => auth,
         Err(response) => return *response,
     };
+    let (author, ..) = user_of(&st.nets.x_seed, &auth);
+    let (limit, remaining, reset, over) = spend_tweet_window(st, &author);
+    let response = if over {
+        x_problem(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests", "about:blank", "Too Many Requests")
+    } else {
+        create_tweet(st, &auth, &author, &body)
+    };
+    with_rate_headers(response, (limit, remaining, reset))
+}
+
+fn create_tweet(st: &mut SandboxState, auth: &Auth, author: &str, body: &[u8]) -> Response {
     if !auth.has("tweet.write") || !auth.has("tweet.read") || !auth.has("users.read") {
         return forbidden();
     }
-    let Ok(post) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(post) = serde_json::from_slice::<Value>(body) else {
         return x_problem(
             StatusCode::BAD_REQUEST,
             "Invalid Request",
@@ -425,7 +478,7 @@ async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
             "One or more parameters to your request was invalid.",
         );
     }
-    let (author, ..) = user_of(&st.nets.x_seed, &auth);
+    let author = author.to_owned();
     if st.nets.published.iter().any(|p| p.network == "x" && p.author == author && p.text == text) {
         return x_problem(
             StatusCode::FORBIDDEN,
@@ -435,6 +488,88 @@ async fn tweets(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -
         );
     }
     let id = (1_900_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1).to_string();
-    st.nets.published.push(Published { network: "x".to_owned(), author, id: id.clone(), text: text.clone() });
+    let media: Vec<String> = post["media"]["media_ids"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(Value::as_str).map(|id| format!("media_id:{id}")).collect())
+        .unwrap_or_default();
+    st.nets.record("x", &author, &id, &text, media);
     http::json(StatusCode::CREATED, &json!({ "data": { "id": id, "text": text, "edit_history_tweet_ids": [id] } }))
+}
+
+/// `GET /x/api/2/users/{id}/tweets` (`max_results` 5–100, `pagination_token`, `tweet.fields`;
+/// needs `tweet.read users.read`): the user's posts, newest first.
+async fn user_tweets(
+    State(shared): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    if let Some(response) = gate(&shared, Endpoint::XUserTweets).await {
+        return response;
+    }
+    let params = Params::from_query(q.as_deref());
+    let st = lock(&shared);
+    let auth = match authenticate(&st, &headers) {
+        Ok(auth) => auth,
+        Err(response) => return *response,
+    };
+    if !auth.has("tweet.read") || !auth.has("users.read") {
+        return forbidden();
+    }
+    let max = match params.get("max_results") {
+        None => 10,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (5..=100).contains(&n) => n,
+            _ => {
+                return invalid_parameter(
+                    "max_results",
+                    vec![raw.to_owned()],
+                    format!("The `max_results` query parameter value [{raw}] is not between 5 and 100"),
+                )
+            }
+        },
+    };
+    let fields: Vec<&str> =
+        params.get("tweet.fields").unwrap_or_default().split(',').filter(|f| !f.is_empty()).collect();
+    let all = st.nets.published_by("x", &id);
+    let start = match params.get("pagination_token") {
+        None => 0,
+        Some(token) => match all.iter().position(|p| format!("{}-next", p.id) == token) {
+            Some(i) => i,
+            None => {
+                return invalid_parameter(
+                    "pagination_token",
+                    vec![token.to_owned()],
+                    format!("The `pagination_token` query parameter value [{token}] is not valid"),
+                )
+            }
+        },
+    };
+    let page: Vec<_> = all.iter().skip(start).take(max).collect();
+    let data: Vec<Value> = page
+        .iter()
+        .map(|p| {
+            let mut post = json!({ "id": p.id, "text": p.text, "edit_history_tweet_ids": [p.id] });
+            if fields.contains(&"created_at") {
+                post["created_at"] = json!(http::rfc3339(p.at, 3));
+            }
+            if fields.contains(&"author_id") {
+                post["author_id"] = json!(p.author);
+            }
+            post
+        })
+        .collect();
+    let mut meta = json!({ "result_count": data.len() });
+    if let (Some(first), Some(last)) = (page.first(), page.last()) {
+        meta["newest_id"] = json!(first.id);
+        meta["oldest_id"] = json!(last.id);
+    }
+    if let Some(next) = all.get(start + page.len()) {
+        meta["next_token"] = json!(format!("{}-next", next.id));
+    }
+    let mut body = json!({ "meta": meta });
+    if !data.is_empty() {
+        body["data"] = json!(data);
+    }
+    http::json(StatusCode::OK, &body)
 }

@@ -163,6 +163,7 @@ async fn fault_with_body_and_clear() {
             body: Some(r#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED"}}"#.to_owned()),
             delay_ms: 10,
             times: None,
+            ..Fault::default()
         },
     );
     for _ in 0..2 {

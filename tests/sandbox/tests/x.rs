@@ -236,3 +236,85 @@ async fn signing_in_as_another_account_gives_that_account() {
     let (access, _) = connect(&sb, &http).await;
     assert_eq!(me(&sb, &http, &access, "").await.1["data"]["id"], "1500000000000000001");
 }
+
+async fn post_tweet(sb: &Sandbox, http: &Client, access: &str, text: &str) -> reqwest::Response {
+    http.post(format!("{}/x/api/2/tweets", sb.base_url()))
+        .bearer_auth(access)
+        .json(&json!({"text": text}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn user_tweets_list_newest_first_with_paging_and_created_at() {
+    let sb = start().await;
+    let http = client();
+    let (access, _) = connect(&sb, &http).await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let body: Value = post_tweet(&sb, &http, &access, &format!("post {i}")).await.json().await.unwrap();
+        ids.push(body["data"]["id"].as_str().unwrap().to_owned());
+    }
+    let url = format!("{}/x/api/2/users/1500000000000000001/tweets", sb.base_url());
+    let page = |query: String| {
+        let http = http.clone();
+        let access = access.clone();
+        let url = url.clone();
+        async move {
+            let response = http.get(format!("{url}{query}")).bearer_auth(&access).send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, first) = page("?max_results=5&tweet.fields=created_at".to_owned()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let got: Vec<&str> = first["data"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(got, ids.iter().rev().take(5).map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(first["data"][0]["text"], "post 6");
+    assert!(first["data"][0]["created_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(first["meta"]["result_count"], 5);
+    assert_eq!(first["meta"]["newest_id"], ids[6].as_str());
+    let next = first["meta"]["next_token"].as_str().unwrap().to_owned();
+    let (_, second) = page(format!("?max_results=5&pagination_token={next}")).await;
+    assert_eq!(second["meta"]["result_count"], 2);
+    assert!(second["data"][0].get("created_at").is_none(), "only with tweet.fields");
+    assert!(second["meta"].get("next_token").is_none());
+
+    let (status, body) = page("?max_results=3".to_owned()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["errors"][0]["parameters"]["max_results"][0], "3");
+    let other = http
+        .get(format!("{}/x/api/2/users/1500000000000000002/tweets", sb.base_url()))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.json::<Value>().await.unwrap(), json!({"meta": {"result_count": 0}}));
+    let response = http.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn tweet_window_spent_is_429_with_reset() {
+    let mut config =
+        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
+    config.x.tweets_per_window = 2;
+    config.x.tweet_window_secs = 600;
+    let sb = Sandbox::start(config).await.unwrap();
+    let http = client();
+    let (access, _) = connect(&sb, &http).await;
+    let first = post_tweet(&sb, &http, &access, "uno").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert_eq!(first.headers()["x-rate-limit-limit"], "2");
+    assert_eq!(first.headers()["x-rate-limit-remaining"], "1");
+    assert_eq!(post_tweet(&sb, &http, &access, "due").await.headers()["x-rate-limit-remaining"], "0");
+    let refused = post_tweet(&sb, &http, &access, "tre").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let reset: u64 = refused.headers()["x-rate-limit-reset"].to_str().unwrap().parse().unwrap();
+    assert!((now + 590..=now + 601).contains(&reset), "reset {reset} is when the window frees up (now {now})");
+    assert_eq!(refused.headers()["x-rate-limit-remaining"], "0");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!((body["title"].as_str(), body["status"].as_u64()), (Some("Too Many Requests"), Some(429)));
+    assert_eq!(sb.published().len(), 2, "the refused post did not land");
+}

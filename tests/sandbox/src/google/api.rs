@@ -47,11 +47,11 @@ fn api_error(status: StatusCode) -> Response {
     api_error_with(status, rpc, message)
 }
 
-fn api_error_with(status: StatusCode, rpc: &str, message: &str) -> Response {
+pub(super) fn api_error_with(status: StatusCode, rpc: &str, message: &str) -> Response {
     http::json(status, &json!({ "error": { "code": status.as_u16(), "message": message, "status": rpc } }))
 }
 
-fn unauthenticated(message: &str) -> Response {
+pub(super) fn unauthenticated(message: &str) -> Response {
     let mut response = api_error_with(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message);
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
@@ -61,7 +61,7 @@ fn unauthenticated(message: &str) -> Response {
 }
 
 /// The location names granted to the bearer token, or Google's 401.
-fn granted_locations(st: &SandboxState, headers: &HeaderMap) -> Result<Vec<String>, Rejection> {
+pub(super) fn granted_locations(st: &SandboxState, headers: &HeaderMap) -> Result<Vec<String>, Rejection> {
     let Some(token) = http::bearer(headers) else {
         return Err(Box::new(unauthenticated(
             "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
@@ -72,7 +72,7 @@ fn granted_locations(st: &SandboxState, headers: &HeaderMap) -> Result<Vec<Strin
         .ok_or_else(|| Box::new(unauthenticated(UNAUTHENTICATED_MESSAGE)))
 }
 
-fn page_size(raw: Option<&str>, (default, max): (usize, usize)) -> Result<usize, Rejection> {
+pub(super) fn page_size(raw: Option<&str>, (default, max): (usize, usize)) -> Result<usize, Rejection> {
     let Some(raw) = raw else {
         return Ok(default);
     };
@@ -97,7 +97,13 @@ fn decode_page_token(kind: &str, token: &str) -> Option<usize> {
 
 /// One page of `items` under `key`; empty lists and the last page's token are omitted, as
 /// proto3 JSON does (an empty result is `{}`).
-fn paginate(key: &str, items: Vec<Value>, size: usize, page_token: Option<&str>, token_kind: &str) -> Response {
+pub(super) fn paginate(
+    key: &str,
+    items: Vec<Value>,
+    size: usize,
+    page_token: Option<&str>,
+    token_kind: &str,
+) -> Response {
     let offset = match page_token {
         None => 0,
         Some(token) => match decode_page_token(token_kind, token) {
