@@ -298,12 +298,7 @@ fn classify(answer: &net::Answer) -> Error {
             auth: false,
         },
         429 => {
-            let reset = answer
-                .headers
-                .get("x-rate-limit-reset")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+            let reset = rate_limit_reset(&answer.headers);
             let when = match reset {
                 Some(at) => format!("X accepts requests again at {} UTC", at.format("%H:%M")),
                 None => "X accepts requests again in a few minutes".to_owned(),
@@ -362,17 +357,21 @@ pub(crate) async fn publish(
         }
         401 => Err(F::Reconnect(said())),
         429 => {
-            let reset = answer
-                .headers
-                .get("x-rate-limit-reset")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0));
+            let reset = rate_limit_reset(&answer.headers);
             Err(F::RateLimited { detail: said(), reset })
         }
         s if s >= 500 => Err(F::Doubt { timed_out: false, detail: said() }),
         _ => Err(F::Rejected(said())),
     }
+}
+
+/// When X accepts requests again after a 429: `x-rate-limit-reset`, epoch seconds.
+fn rate_limit_reset(headers: &reqwest::header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
+    headers
+        .get("x-rate-limit-reset")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
 }
 
 #[cfg(test)]
