@@ -66,6 +66,26 @@ fn unlock_keyring() {
         .expect("gnome-keyring-daemon runs");
     daemon.stdin.take().unwrap().write_all(b"\n").unwrap();
     assert!(daemon.wait().unwrap().success(), "the replacing daemon started");
+    // It claims the bus name a moment later; a call before that would make D-Bus start a locked
+    // daemon for the tests that follow. Wait until the unlocked default collection answers.
+    let ready = || {
+        let owned = Command::new("dbus-send")
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"));
+        owned
+            && Command::new("dbus-send")
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets"])
+                .args(["org.freedesktop.Secret.Service.ReadAlias", "string:default"])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("collection/"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ready() {
+        assert!(Instant::now() < deadline, "the replacing keyring daemon never answered");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Unlocks the keyring even when the test fails half-way, for the test binaries that follow.
