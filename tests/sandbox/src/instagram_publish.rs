@@ -36,9 +36,8 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::config::Endpoint;
-use crate::faults::gate;
-use crate::grants::Auth;
-use crate::http::{self, Params, Rejection};
+use crate::graph::{self, Input};
+use crate::http::{self, Rejection};
 use crate::instagram::{authenticate, presented_token};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
@@ -91,14 +90,6 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/instagram/graph/{version}/{node}/content_publishing_limit", get(limit))
 }
 
-fn is_version(version: &str) -> bool {
-    version.strip_prefix('v').is_some_and(|v| {
-        v.split_once('.').is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
-        })
-    })
-}
-
 /// The documented error shape with `error_user_title` and `error_user_msg`.
 fn ig_error(code: i64, subcode: u32, message: &str, title: &str) -> Response {
     http::json(
@@ -127,37 +118,15 @@ fn no_such_object(id: &str) -> Response {
     )
 }
 
-/// Query and form parameters together (form first).
-struct Input {
-    query: Params,
-    form: Params,
-}
-
-impl Input {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.form.get(key).or_else(|| self.query.get(key))
-    }
-}
-
-/// Version, token and account checks shared by the account edges; returns the account id.
+/// Token and account checks shared by the account edges; returns the account id.
 fn account(
     st: &SandboxState,
-    version: &str,
     node: &str,
     headers: &HeaderMap,
     input: &Input,
     scope: Option<&str>,
-) -> Result<(Auth, String), Rejection> {
-    if !is_version(version) {
-        return Err(Box::new(graph_error(
-            StatusCode::BAD_REQUEST,
-            2500,
-            None,
-            &format!("Unknown path components: /{version}"),
-        )));
-    }
-    let token = input.get("access_token").map(str::to_owned).or_else(|| presented_token(headers, &input.query));
-    let auth = authenticate(st, token.as_deref())?;
+) -> Result<String, Rejection> {
+    let auth = authenticate(st, presented_token(headers, input.get("access_token")).as_deref())?;
     let seed = &st.nets.instagram_seed;
     if node != seed.user_id && node != seed.app_scoped_id && node != "me" {
         return Err(Box::new(no_such_object(node)));
@@ -172,7 +141,7 @@ fn account(
             )));
         }
     }
-    Ok((auth, seed.user_id.clone()))
+    Ok(seed.user_id.clone())
 }
 
 fn hashtags(caption: &str) -> usize {
@@ -191,15 +160,15 @@ async fn create(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMedia).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMedia, &version).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::parse(&body) };
+    let input = Input::with_form(q.as_deref(), &body);
     let (id, image_url, timeout) = {
         let mut guard = lock(&shared);
         let st = &mut *guard;
-        let owner = match account(st, &version, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
-            Ok((_, owner)) => owner,
+        let owner = match account(st, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
+            Ok(owner) => owner,
             Err(response) => return *response,
         };
         if let Some(other) = input.get("media_type").filter(|t| *t != "IMAGE") {
@@ -314,13 +283,13 @@ async fn node(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramContainer).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::InstagramContainer, &version).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
+    let input = Input::query(q.as_deref());
     let st = lock(&shared);
     let user_id = st.nets.instagram_seed.user_id.clone();
-    if let Err(response) = account(&st, &version, &user_id, &headers, &input, None) {
+    if let Err(response) = account(&st, &user_id, &headers, &input, None) {
         return *response;
     }
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
@@ -394,14 +363,14 @@ async fn publish(
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMediaPublish).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMediaPublish, &version).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::parse(&body) };
+    let input = Input::with_form(q.as_deref(), &body);
     let mut guard = lock(&shared);
     let st = &mut *guard;
-    let owner = match account(st, &version, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
-        Ok((_, owner)) => owner,
+    let owner = match account(st, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
+        Ok(owner) => owner,
         Err(response) => return *response,
     };
     let Some(creation_id) = input.get("creation_id").map(str::to_owned) else {
@@ -464,13 +433,13 @@ async fn limit(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramPublishingLimit).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::InstagramPublishingLimit, &version).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
+    let input = Input::query(q.as_deref());
     let st = lock(&shared);
-    let owner = match account(&st, &version, &node, &headers, &input, None) {
-        Ok((_, owner)) => owner,
+    let owner = match account(&st, &node, &headers, &input, None) {
+        Ok(owner) => owner,
         Err(response) => return *response,
     };
     let fields = input.get("fields").unwrap_or("quota_usage");
@@ -488,13 +457,13 @@ async fn list(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMediaList).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMediaList, &version).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
+    let input = Input::query(q.as_deref());
     let st = lock(&shared);
-    let owner = match account(&st, &version, &node, &headers, &input, None) {
-        Ok((_, owner)) => owner,
+    let owner = match account(&st, &node, &headers, &input, None) {
+        Ok(owner) => owner,
         Err(response) => return *response,
     };
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
