@@ -1,6 +1,9 @@
 //! Helpers shared by the sandbox integration tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod facebook;
+pub mod linkedin;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
