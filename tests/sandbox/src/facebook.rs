@@ -27,7 +27,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,7 +39,7 @@ use crate::config::{Endpoint, FacebookPageSeed, FacebookSeed};
 use crate::consent_page;
 use crate::faults::gate;
 use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending, Pkce};
-use crate::graph::{self, Input};
+use crate::graph::{self, Call};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
@@ -192,11 +192,6 @@ async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
 /// Graph takes the token in an `Authorization` header with either scheme.
 const SCHEMES: &[&str] = &["bearer", "oauth"];
 
-/// The access token of a Graph call: `access_token` parameter or `Authorization` header.
-fn presented_token(headers: &HeaderMap, access_token: Option<&str>) -> Option<String> {
-    graph::presented_token(headers, access_token, SCHEMES)
-}
-
 fn token_failure(failure: Failure, client_id: &str) -> Response {
     match failure {
         Failure::Unknown => {
@@ -230,17 +225,14 @@ const NO_TOKEN: (u32, &str) = (104, "An access token is required to request this
 /// check, the query parameters and the presented token checked (`missing` answers a call
 /// without one). The state comes locked.
 async fn open<'a>(
-    shared: &'a Shared,
+    call: &'a Call,
     endpoint: Endpoint,
-    version: &str,
-    headers: &HeaderMap,
-    q: Option<&str>,
     missing: (u32, &str),
 ) -> Result<(Params, MutexGuard<'a, SandboxState>, Auth), Response> {
-    graph::enter(shared, endpoint, version).await?;
-    let params = Params::from_query(q);
-    let st = lock(shared);
-    let auth = authenticate(&st, presented_token(headers, params.get("access_token")).as_deref(), missing)
+    call.enter(endpoint).await?;
+    let params = call.params();
+    let st = lock(&call.shared);
+    let auth = authenticate(&st, call.token(params.get("access_token"), SCHEMES).as_deref(), missing)
         .map_err(|response| *response)?;
     Ok((params, st, auth))
 }
@@ -399,17 +391,11 @@ fn render_page(page: &FacebookPageSeed, fields: &[&str], access_token: Option<&s
 }
 
 /// `GET /facebook/graph/{v}/me/accounts`: the granted Pages, each with a Page token.
-async fn accounts(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let (params, mut guard, auth) =
-        match open(&shared, Endpoint::FacebookAccounts, &version, &headers, q.as_deref(), NO_TOKEN_ME).await {
-            Ok(call) => call,
-            Err(response) => return response,
-        };
+async fn accounts(call: Call) -> Response {
+    let (params, mut guard, auth) = match open(&call, Endpoint::FacebookAccounts, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
     let st = &mut *guard;
     if let Kind::Page(_) = auth.kind {
         return graph_error(
@@ -471,8 +457,9 @@ async fn accounts(
             "after": after,
         }});
         if more {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-            if let Ok(mut next) = url::Url::parse(&format!("http://{host}/facebook/graph/{version}/me/accounts")) {
+            let host = call.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+            if let Ok(mut next) = url::Url::parse(&format!("http://{host}/facebook/graph/{}/me/accounts", call.version))
+            {
                 next.query_pairs_mut()
                     .extend_pairs(params.pairs().filter(|(k, _)| *k != "after"))
                     .append_pair("after", &after);
@@ -484,17 +471,11 @@ async fn accounts(
 }
 
 /// `GET /facebook/graph/{v}/me/permissions`: `{"data":[{"permission","status"}]}`.
-async fn permissions(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let (_, _st, auth) =
-        match open(&shared, Endpoint::FacebookPermissions, &version, &headers, q.as_deref(), NO_TOKEN_ME).await {
-            Ok(call) => call,
-            Err(response) => return response,
-        };
+async fn permissions(call: Call) -> Response {
+    let (_, _st, auth) = match open(&call, Endpoint::FacebookPermissions, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
     let mut data: Vec<Value> = Vec::new();
     if !auth.consent.granted.iter().chain(&auth.consent.declined).any(|s| s == "public_profile") {
         data.push(json!({ "permission": "public_profile", "status": "granted" }));
@@ -505,20 +486,15 @@ async fn permissions(
 }
 
 /// `DELETE /facebook/graph/{v}/me/permissions`: removes the app, every token of the grant dies.
-async fn deauthorize(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::FacebookRevoke, &version).await {
+async fn deauthorize(call: Call, body: Bytes) -> Response {
+    if let Err(response) = call.enter(Endpoint::FacebookRevoke).await {
         return response;
     }
-    let input = Input::with_form(q.as_deref(), &body);
-    let token = presented_token(&headers, input.query.get("access_token"))
+    let input = call.input(Some(&body));
+    let token = call
+        .token(input.query.get("access_token"), SCHEMES)
         .or_else(|| input.form.get("access_token").map(str::to_owned));
-    let mut st = lock(&shared);
+    let mut st = lock(&call.shared);
     let auth = match authenticate(&st, token.as_deref(), NO_TOKEN_ME) {
         Ok(auth) => auth,
         Err(response) => return *response,
@@ -528,17 +504,11 @@ async fn deauthorize(
 }
 
 /// `GET /facebook/graph/{v}/me`: the user (user token) or the Page (Page token).
-async fn me(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let (params, st, auth) =
-        match open(&shared, Endpoint::FacebookNode, &version, &headers, q.as_deref(), NO_TOKEN_ME).await {
-            Ok(call) => call,
-            Err(response) => return response,
-        };
+async fn me(call: Call) -> Response {
+    let (params, st, auth) = match open(&call, Endpoint::FacebookNode, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
     let seed = &st.nets.facebook_seed;
     match &auth.kind {
         Kind::Page(id) => match seed.pages.iter().find(|p| &p.id == id) {
@@ -572,17 +542,12 @@ fn may_read(auth: &Auth, id: &str) -> bool {
 }
 
 /// `GET /facebook/graph/{v}/{page-id}`: a granted Page (e.g. `fields=instagram_business_account`).
-async fn node(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let (params, st, auth) =
-        match open(&shared, Endpoint::FacebookNode, &version, &headers, q.as_deref(), NO_TOKEN).await {
-            Ok(call) => call,
-            Err(response) => return response,
-        };
+async fn node(call: Call) -> Response {
+    let id = call.node.as_str();
+    let (params, st, auth) = match open(&call, Endpoint::FacebookNode, NO_TOKEN).await {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
     let Some(page) = st.nets.facebook_seed.pages.iter().find(|p| p.id == id) else {
         return graph_error(
             StatusCode::NOT_FOUND,
@@ -591,8 +556,8 @@ async fn node(
             &format!("(#803) Some of the aliases you requested do not exist: {id}"),
         );
     };
-    if !may_read(&auth, &id) {
-        return no_such_object(&id);
+    if !may_read(&auth, id) {
+        return no_such_object(id);
     }
     match requested_fields(&params, "name,id") {
         Ok(fields) => http::json(StatusCode::OK, &render_page(page, &fields, None)),
@@ -663,22 +628,17 @@ fn new_post_id(st: &SandboxState, page: &str) -> String {
 
 /// `POST /facebook/graph/{v}/{page-id}/feed` (form or query: `message`, `link`,
 /// `attached_media[n]`, `access_token`): publishes as the Page; needs that Page's token.
-async fn feed(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::FacebookFeed, &version).await {
+async fn feed(call: Call, body: Bytes) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::FacebookFeed).await {
         return response;
     }
-    let input = Input::with_form(q.as_deref(), &body);
+    let input = call.input(Some(&body));
     let param = |key: &str| input.get(key).map(str::to_owned);
-    let token = presented_token(&headers, input.get("access_token"));
-    let mut guard = lock(&shared);
+    let token = call.token(input.get("access_token"), SCHEMES);
+    let mut guard = lock(&call.shared);
     let st = &mut *guard;
-    if let Err(response) = page_publisher(st, &id, token.as_deref()) {
+    if let Err(response) = page_publisher(st, id, token.as_deref()) {
         return *response;
     }
     let message = param("message").unwrap_or_default();
@@ -702,14 +662,14 @@ async fn feed(
     if message.is_empty() && link.is_none() && media.is_empty() {
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) Missing message or attachment");
     }
-    if let Some(response) = posting_too_fast(st, &id) {
+    if let Some(response) = posting_too_fast(st, id) {
         return response;
     }
     if let Some(link) = link {
         media.push(link);
     }
-    let post_id = new_post_id(st, &id);
-    st.nets.record("facebook", &id, &post_id, &message, media);
+    let post_id = new_post_id(st, id);
+    st.nets.record("facebook", id, &post_id, &message, media);
     http::json(StatusCode::OK, &json!({ "id": post_id }))
 }
 
@@ -748,18 +708,13 @@ async fn photo_bytes(source: Option<Vec<u8>>, url: Option<&str>) -> Result<(Vec<
 
 /// `POST /facebook/graph/{v}/{page-id}/photos` (multipart with `source`, or form/query with
 /// `url`; `message`; `published`): `{"id","post_id"}`, or `{"id"}` for an unpublished photo.
-async fn photos(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::FacebookPhotos, &version).await {
+async fn photos(call: Call, body: Bytes) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::FacebookPhotos).await {
         return response;
     }
-    let parts = http::multipart(&headers, &body);
-    let input = if parts.is_some() { Input::query(q.as_deref()) } else { Input::with_form(q.as_deref(), &body) };
+    let parts = http::multipart(&call.headers, &body);
+    let input = call.input(if parts.is_some() { None } else { Some(&body) });
     let text_part = |key: &str| {
         parts.as_ref().and_then(|parts| {
             parts
@@ -769,8 +724,8 @@ async fn photos(
         })
     };
     let param = |key: &str| text_part(key).or_else(|| input.get(key).map(str::to_owned));
-    let token = presented_token(&headers, param("access_token").as_deref());
-    if let Err(response) = page_publisher(&lock(&shared), &id, token.as_deref()) {
+    let token = call.token(param("access_token").as_deref(), SCHEMES);
+    if let Err(response) = page_publisher(&lock(&call.shared), id, token.as_deref()) {
         return *response;
     }
     let source = parts.as_ref().and_then(|parts| parts.iter().find(|p| p.name == "source")).map(|p| p.data.clone());
@@ -780,37 +735,32 @@ async fn photos(
     };
     let message = param("message").unwrap_or_default();
     let published = param("published").is_none_or(|p| p != "false" && p != "0");
-    let mut guard = lock(&shared);
+    let mut guard = lock(&call.shared);
     let st = &mut *guard;
     let photo_id =
         (107_000_000_000_000_u64 + st.nets.fb_photos.len() as u64 + st.nets.published.len() as u64 + 1).to_string();
     if !published {
-        st.nets.fb_photos.insert(photo_id.clone(), (id.clone(), label));
+        st.nets.fb_photos.insert(photo_id.clone(), (id.to_owned(), label));
         return http::json(StatusCode::OK, &json!({ "id": photo_id }));
     }
-    if let Some(response) = posting_too_fast(st, &id) {
+    if let Some(response) = posting_too_fast(st, id) {
         return response;
     }
-    let post_id = new_post_id(st, &id);
-    st.nets.record("facebook", &id, &post_id, &message, vec![label]);
+    let post_id = new_post_id(st, id);
+    st.nets.record("facebook", id, &post_id, &message, vec![label]);
     http::json(StatusCode::OK, &json!({ "id": photo_id, "post_id": post_id }))
 }
 
 /// `GET /facebook/graph/{v}/{page-id}/feed` and `/published_posts` (`fields`, `limit`): the
 /// Page's posts, newest first; needs a token of the Page or a user token that granted it.
-async fn feed_list(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let (params, st, auth) =
-        match open(&shared, Endpoint::FacebookFeedList, &version, &headers, q.as_deref(), NO_TOKEN).await {
-            Ok(call) => call,
-            Err(response) => return response,
-        };
-    if !may_read(&auth, &id) || !st.nets.facebook_seed.pages.iter().any(|p| p.id == id) {
-        return no_such_object(&id);
+async fn feed_list(call: Call) -> Response {
+    let id = call.node.as_str();
+    let (params, st, auth) = match open(&call, Endpoint::FacebookFeedList, NO_TOKEN).await {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
+    if !may_read(&auth, id) || !st.nets.facebook_seed.pages.iter().any(|p| p.id == id) {
+        return no_such_object(id);
     }
     if !auth.has("pages_read_engagement") {
         return graph_error(
@@ -828,7 +778,7 @@ async fn feed_list(
     };
     let data: Vec<Value> = st
         .nets
-        .published_by("facebook", &id)
+        .published_by("facebook", id)
         .iter()
         .take(limit)
         .map(|p| {

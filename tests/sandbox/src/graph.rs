@@ -3,8 +3,12 @@
 //! the opening of a versioned handler (fault gate, then version check), the parameters of a call
 //! (query and form) and the token it presents.
 
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 
 use crate::config::Endpoint;
 use crate::faults::gate;
@@ -39,6 +43,56 @@ pub(crate) async fn enter(shared: &Shared, endpoint: Endpoint, version: &str) ->
     Ok(())
 }
 
+/// A versioned Graph request as its handler receives it: the sandbox, the `{version}` and
+/// `{node}` of the route, the headers and the query. [`Call::enter`] opens every handler.
+pub(crate) struct Call {
+    pub shared: Shared,
+    pub version: String,
+    /// The `{node}` segment (a Page, an account or a container id); empty where the route has none.
+    pub node: String,
+    pub headers: HeaderMap,
+    query: Option<String>,
+}
+
+impl FromRequestParts<Shared> for Call {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, shared: &Shared) -> Result<Self, Response> {
+        let Path(mut path) = Path::<HashMap<String, String>>::from_request_parts(parts, shared)
+            .await
+            .map_err(|rejection| rejection.into_response())?;
+        Ok(Self {
+            shared: shared.clone(),
+            version: path.remove("version").unwrap_or_default(),
+            node: path.remove("node").unwrap_or_default(),
+            headers: parts.headers.clone(),
+            query: parts.uri.query().map(str::to_owned),
+        })
+    }
+}
+
+impl Call {
+    /// The fault gate of `endpoint`, then the version check; `Err` is the answer to send.
+    pub(crate) async fn enter(&self, endpoint: Endpoint) -> Result<(), Response> {
+        enter(&self.shared, endpoint, &self.version).await
+    }
+
+    /// The query parameters.
+    pub(crate) fn params(&self) -> Params {
+        Params::from_query(self.query.as_deref())
+    }
+
+    /// The query, and `body` as a form when there is one.
+    pub(crate) fn input(&self, body: Option<&[u8]>) -> Input {
+        Input { query: self.params(), form: body.map(Params::parse).unwrap_or_default() }
+    }
+
+    /// The token the call presents in `access_token` or an `Authorization` header of `schemes`.
+    pub(crate) fn token(&self, access_token: Option<&str>, schemes: &[&str]) -> Option<String> {
+        presented_token(&self.headers, access_token, schemes)
+    }
+}
+
 /// The parameters of a Graph call: the query and a form body (Graph takes either), form first.
 #[derive(Default)]
 pub(crate) struct Input {
@@ -47,16 +101,6 @@ pub(crate) struct Input {
 }
 
 impl Input {
-    /// The query alone (a `GET`).
-    pub(crate) fn query(q: Option<&str>) -> Self {
-        Self { query: Params::from_query(q), form: Params::default() }
-    }
-
-    /// The query and a form body (a `POST`).
-    pub(crate) fn with_form(q: Option<&str>, body: &[u8]) -> Self {
-        Self { query: Params::from_query(q), form: Params::parse(body) }
-    }
-
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.form.get(key).or_else(|| self.query.get(key))
     }

@@ -28,7 +28,6 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -36,7 +35,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::config::Endpoint;
-use crate::graph::{self, Input};
+use crate::graph::{Call, Input};
 use crate::http::{self, Rejection};
 use crate::instagram::{authenticate, presented_token};
 use crate::shapes::graph_error;
@@ -153,21 +152,15 @@ fn hashtags(caption: &str) -> usize {
 }
 
 /// `POST /instagram/graph/{v}/{ig-id}/media` → `{"id": container}`.
-async fn create(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMedia, &version).await {
+async fn create(call: Call, body: Bytes) -> Response {
+    if let Err(response) = call.enter(Endpoint::InstagramMedia).await {
         return response;
     }
-    let input = Input::with_form(q.as_deref(), &body);
+    let input = call.input(Some(&body));
     let (id, image_url, timeout) = {
-        let mut guard = lock(&shared);
+        let mut guard = lock(&call.shared);
         let st = &mut *guard;
-        let owner = match account(st, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
+        let owner = match account(st, &call.node, &call.headers, &input, Some(PUBLISH_SCOPE)) {
             Ok(owner) => owner,
             Err(response) => return *response,
         };
@@ -211,7 +204,7 @@ async fn create(
         st.nets.ig_containers.insert(id.clone(), container);
         (id, image_url, Duration::from_millis(st.nets.instagram_seed.fetch_timeout_ms))
     };
-    let task_shared = shared.clone();
+    let task_shared = call.shared.clone();
     let task_id = id.clone();
     tokio::spawn(async move {
         let outcome = fetch_and_check(&image_url, timeout).await;
@@ -277,23 +270,19 @@ fn permalink(media_id: &str) -> String {
 
 /// `GET /instagram/graph/{v}/{id}`: a container (`fields=status_code,status,id`) or a
 /// published media (`fields=id,caption,permalink,timestamp,media_type`).
-async fn node(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::InstagramContainer, &version).await {
+async fn node(call: Call) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::InstagramContainer).await {
         return response;
     }
-    let input = Input::query(q.as_deref());
-    let st = lock(&shared);
+    let input = call.input(None);
+    let st = lock(&call.shared);
     let user_id = st.nets.instagram_seed.user_id.clone();
-    if let Err(response) = account(&st, &user_id, &headers, &input, None) {
+    if let Err(response) = account(&st, &user_id, &call.headers, &input, None) {
         return *response;
     }
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
-    if let Some(container) = st.nets.ig_containers.get(&id) {
+    if let Some(container) = st.nets.ig_containers.get(id) {
         let (processing, ttl) = durations(&st);
         let code = container.status_code(processing, ttl);
         let mut out = json!({ "id": id });
@@ -326,7 +315,7 @@ async fn node(
     }
     match st.nets.published.iter().find(|p| p.network == "instagram" && p.id == id) {
         Some(media) => http::json(StatusCode::OK, &render_media(media, &fields)),
-        None => no_such_object(&id),
+        None => no_such_object(id),
     }
 }
 
@@ -356,20 +345,14 @@ fn usage(st: &SandboxState, owner: &str) -> usize {
 }
 
 /// `POST /instagram/graph/{v}/{ig-id}/media_publish?creation_id=` → `{"id": media}`.
-async fn publish(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMediaPublish, &version).await {
+async fn publish(call: Call, body: Bytes) -> Response {
+    if let Err(response) = call.enter(Endpoint::InstagramMediaPublish).await {
         return response;
     }
-    let input = Input::with_form(q.as_deref(), &body);
-    let mut guard = lock(&shared);
+    let input = call.input(Some(&body));
+    let mut guard = lock(&call.shared);
     let st = &mut *guard;
-    let owner = match account(st, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
+    let owner = match account(st, &call.node, &call.headers, &input, Some(PUBLISH_SCOPE)) {
         Ok(owner) => owner,
         Err(response) => return *response,
     };
@@ -427,18 +410,13 @@ async fn publish(
 }
 
 /// `GET /instagram/graph/{v}/{ig-id}/content_publishing_limit[?fields=quota_usage,config]`.
-async fn limit(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::InstagramPublishingLimit, &version).await {
+async fn limit(call: Call) -> Response {
+    if let Err(response) = call.enter(Endpoint::InstagramPublishingLimit).await {
         return response;
     }
-    let input = Input::query(q.as_deref());
-    let st = lock(&shared);
-    let owner = match account(&st, &node, &headers, &input, None) {
+    let input = call.input(None);
+    let st = lock(&call.shared);
+    let owner = match account(&st, &call.node, &call.headers, &input, None) {
         Ok(owner) => owner,
         Err(response) => return *response,
     };
@@ -451,18 +429,13 @@ async fn limit(
 }
 
 /// `GET /instagram/graph/{v}/{ig-id}/media[?fields=…&limit=]`: recent media, newest first.
-async fn list(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Err(response) = graph::enter(&shared, Endpoint::InstagramMediaList, &version).await {
+async fn list(call: Call) -> Response {
+    if let Err(response) = call.enter(Endpoint::InstagramMediaList).await {
         return response;
     }
-    let input = Input::query(q.as_deref());
-    let st = lock(&shared);
-    let owner = match account(&st, &node, &headers, &input, None) {
+    let input = call.input(None);
+    let st = lock(&call.shared);
+    let owner = match account(&st, &call.node, &call.headers, &input, None) {
         Ok(owner) => owner,
         Err(response) => return *response,
     };
