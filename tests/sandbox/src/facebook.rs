@@ -25,6 +25,8 @@
 //! faster than [`FacebookSeed::posts_per_minute`] gets code 368, subcode 1390008; codes 4, 17
 //! and 32 are injected with [`throttle_fault`].
 
+use std::sync::MutexGuard;
+
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -43,7 +45,6 @@ use crate::graph::{self, Call};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
-use std::sync::MutexGuard;
 
 /// Where the sandbox consent page posts the person's decision (sandbox-only).
 pub const CONSENT_PATH: &str = "/facebook/www/dialog/oauth/consent";

@@ -25,6 +25,7 @@
 //! Instagram does not document its answer to a too long caption or too many hashtags; the
 //! sandbox answers `(#100)` with its own wording.
 
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
@@ -143,6 +144,22 @@ fn account(
     Ok(seed.user_id.clone())
 }
 
+/// The preamble of the account edges: the fault gate and the version, the parameters (the query,
+/// and `body` as a form), then the token and the account checked (with `scope` when given). The
+/// state comes locked, with the account id.
+async fn open<'a>(
+    call: &'a Call,
+    endpoint: Endpoint,
+    body: Option<&[u8]>,
+    scope: Option<&str>,
+) -> Result<(Input, MutexGuard<'a, SandboxState>, String), Response> {
+    call.enter(endpoint).await?;
+    let input = call.input(body);
+    let st = lock(&call.shared);
+    let owner = account(&st, &call.node, &call.headers, &input, scope).map_err(|response| *response)?;
+    Ok((input, st, owner))
+}
+
 fn hashtags(caption: &str) -> usize {
     caption
         .split('#')
@@ -153,17 +170,13 @@ fn hashtags(caption: &str) -> usize {
 
 /// `POST /instagram/graph/{v}/{ig-id}/media` → `{"id": container}`.
 async fn create(call: Call, body: Bytes) -> Response {
-    if let Err(response) = call.enter(Endpoint::InstagramMedia).await {
-        return response;
-    }
-    let input = call.input(Some(&body));
+    let (input, mut guard, owner) = match open(&call, Endpoint::InstagramMedia, Some(&body), Some(PUBLISH_SCOPE)).await
+    {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
     let (id, image_url, timeout) = {
-        let mut guard = lock(&call.shared);
         let st = &mut *guard;
-        let owner = match account(st, &call.node, &call.headers, &input, Some(PUBLISH_SCOPE)) {
-            Ok(owner) => owner,
-            Err(response) => return *response,
-        };
         if let Some(other) = input.get("media_type").filter(|t| *t != "IMAGE") {
             return graph_error(
                 StatusCode::BAD_REQUEST,
@@ -204,6 +217,7 @@ async fn create(call: Call, body: Bytes) -> Response {
         st.nets.ig_containers.insert(id.clone(), container);
         (id, image_url, Duration::from_millis(st.nets.instagram_seed.fetch_timeout_ms))
     };
+    drop(guard);
     let task_shared = call.shared.clone();
     let task_id = id.clone();
     tokio::spawn(async move {
@@ -346,16 +360,12 @@ fn usage(st: &SandboxState, owner: &str) -> usize {
 
 /// `POST /instagram/graph/{v}/{ig-id}/media_publish?creation_id=` → `{"id": media}`.
 async fn publish(call: Call, body: Bytes) -> Response {
-    if let Err(response) = call.enter(Endpoint::InstagramMediaPublish).await {
-        return response;
-    }
-    let input = call.input(Some(&body));
-    let mut guard = lock(&call.shared);
+    let (input, mut guard, owner) =
+        match open(&call, Endpoint::InstagramMediaPublish, Some(&body), Some(PUBLISH_SCOPE)).await {
+            Ok(opened) => opened,
+            Err(response) => return response,
+        };
     let st = &mut *guard;
-    let owner = match account(st, &call.node, &call.headers, &input, Some(PUBLISH_SCOPE)) {
-        Ok(owner) => owner,
-        Err(response) => return *response,
-    };
     let Some(creation_id) = input.get("creation_id").map(str::to_owned) else {
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) The parameter creation_id is required");
     };
@@ -411,14 +421,9 @@ async fn publish(call: Call, body: Bytes) -> Response {
 
 /// `GET /instagram/graph/{v}/{ig-id}/content_publishing_limit[?fields=quota_usage,config]`.
 async fn limit(call: Call) -> Response {
-    if let Err(response) = call.enter(Endpoint::InstagramPublishingLimit).await {
-        return response;
-    }
-    let input = call.input(None);
-    let st = lock(&call.shared);
-    let owner = match account(&st, &call.node, &call.headers, &input, None) {
-        Ok(owner) => owner,
-        Err(response) => return *response,
+    let (input, st, owner) = match open(&call, Endpoint::InstagramPublishingLimit, None, None).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
     let fields = input.get("fields").unwrap_or("quota_usage");
     let mut entry = json!({ "quota_usage": usage(&st, &owner) });
@@ -430,14 +435,9 @@ async fn limit(call: Call) -> Response {
 
 /// `GET /instagram/graph/{v}/{ig-id}/media[?fields=…&limit=]`: recent media, newest first.
 async fn list(call: Call) -> Response {
-    if let Err(response) = call.enter(Endpoint::InstagramMediaList).await {
-        return response;
-    }
-    let input = call.input(None);
-    let st = lock(&call.shared);
-    let owner = match account(&st, &call.node, &call.headers, &input, None) {
-        Ok(owner) => owner,
-        Err(response) => return *response,
+    let (input, st, owner) = match open(&call, Endpoint::InstagramMediaList, None, None).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
     let limit = input.get("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(25).clamp(1, 100);
