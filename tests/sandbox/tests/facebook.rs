@@ -3,23 +3,16 @@
 
 mod common;
 
-use common::facebook::{code, dialog, exchange, get_json, graph, long_lived, user_token, PAGE_1, PAGE_2};
-use common::{client, location_header, query_param, start};
+use common::facebook::{
+    assert_graph_error, code, dialog, exchange, get_json, graph, long_lived, user_token, PAGE_1, PAGE_2,
+};
+use common::{client, location_header, query_param, start, start_approving};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_FACEBOOK_CLIENT_ID, DEMO_FACEBOOK_CLIENT_SECRET,
-    DEMO_FACEBOOK_REDIRECT_URI,
+    AutoConsent, Endpoint, Fault, DEMO_FACEBOOK_CLIENT_ID, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI,
 };
 use reqwest::StatusCode;
 use serde_json::Value;
 use url::Url;
-
-fn assert_graph_error(body: &Value, code: u64, subcode: Option<u64>) {
-    let error = &body["error"];
-    assert_eq!(error["type"], "OAuthException", "{body}");
-    assert_eq!(error["code"], code, "{body}");
-    assert_eq!(error["error_subcode"].as_u64(), subcode, "{body}");
-    assert!(error["message"].is_string() && error["fbtrace_id"].is_string(), "{body}");
-}
 
 #[tokio::test]
 async fn connect_list_pages_publish_and_deauthorize() {
@@ -175,10 +168,10 @@ async fn chosen_pages_and_declined_permission_are_reported() {
 
 #[tokio::test]
 async fn expiry_faults_and_deny() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.facebook.short_lived_ttl_secs = 0;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.facebook.short_lived_ttl_secs = 0;
+    })
+    .await;
     let http = client();
     let code = code(&sb, &http).await;
     let (_, short) = exchange(&sb, &http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
@@ -240,18 +233,18 @@ async fn consent_page_lets_a_person_pick_pages_and_untick_permissions() {
 /// `paging.next` only while more remain, on the same listing with the same parameters.
 #[tokio::test]
 async fn the_page_listing_is_paged_with_cursors_and_a_next_link() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    let template = config.facebook.pages[0].clone();
-    config.facebook.pages = (1..=30)
-        .map(|i| herald_sandbox::FacebookPageSeed {
-            id: format!("1050000000000{i:02}"),
-            name: format!("Page {i}"),
-            instagram_business_account: None,
-            ..template.clone()
-        })
-        .collect();
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        let template = config.facebook.pages[0].clone();
+        config.facebook.pages = (1..=30)
+            .map(|i| herald_sandbox::FacebookPageSeed {
+                id: format!("1050000000000{i:02}"),
+                name: format!("Page {i}"),
+                instagram_business_account: None,
+                ..template.clone()
+            })
+            .collect();
+    })
+    .await;
     let http = client();
     let user = user_token(&sb, &http).await;
 

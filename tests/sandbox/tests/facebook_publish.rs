@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::facebook::{get_json, graph, user_token, PAGE_1, PAGE_2};
-use common::{client, start};
-use herald_sandbox::{AutoConsent, Endpoint, Sandbox, SandboxConfig};
+use common::facebook::{assert_graph_error, get_json, graph, user_token, PAGE_1, PAGE_2};
+use common::{client, start, start_approving};
+use herald_sandbox::{AutoConsent, Endpoint, Sandbox};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
@@ -173,10 +173,10 @@ async fn photo_refusals() {
 
 #[tokio::test]
 async fn feed_listing_posting_too_fast_and_throttle_faults() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.facebook.posts_per_minute = 3;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.facebook.posts_per_minute = 3;
+    })
+    .await;
     let http = client();
     let token = page_token(&sb, &http).await;
     let feed = graph(&sb, &format!("/{PAGE_1}/feed"));
@@ -220,11 +220,4 @@ async fn feed_listing_posting_too_fast_and_throttle_faults() {
         assert_eq!(body["error"]["is_transient"], true);
     }
     assert_eq!(sb.published().len(), 3);
-}
-fn assert_graph_error(body: &Value, code: u64, subcode: Option<u64>) {
-    let error = &body["error"];
-    assert_eq!(error["type"], "OAuthException", "{body}");
-    assert_eq!(error["code"], code, "{body}");
-    assert_eq!(error["error_subcode"].as_u64(), subcode, "{body}");
-    assert!(error["message"].is_string() && error["fbtrace_id"].is_string(), "{body}");
 }

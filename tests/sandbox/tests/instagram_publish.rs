@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
-use common::{client, location_header, query_param};
+use common::{client, location_header, query_param, start_approving};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET,
+    Endpoint, Fault, Sandbox, SandboxConfig, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET,
     DEMO_INSTAGRAM_REDIRECT_URI,
 };
 use reqwest::{Client, StatusCode};
@@ -63,12 +63,12 @@ async fn image_server() -> String {
 }
 
 async fn start(configure: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.instagram.container_processing_ms = 100;
-    config.instagram.fetch_timeout_ms = 1_000;
-    configure(&mut config);
-    Sandbox::start(config).await.unwrap()
+    start_approving(|config| {
+        config.instagram.container_processing_ms = 100;
+        config.instagram.fetch_timeout_ms = 1_000;
+        configure(config);
+    })
+    .await
 }
 
 async fn connect(sb: &Sandbox, http: &Client, scope: &str) -> String {

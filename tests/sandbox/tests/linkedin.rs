@@ -5,9 +5,9 @@
 mod common;
 
 use common::linkedin::{json_of, native_url, rest, this_month, token, LOOPBACK};
-use common::{approve_all, client, location_header, query_param, start, verifier};
+use common::{approve_all, client, location_header, query_param, start, start_approving, verifier};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_LINKEDIN_CLIENT_ID, DEMO_LINKEDIN_CLIENT_SECRET,
+    AutoConsent, Endpoint, Fault, Sandbox, DEMO_LINKEDIN_CLIENT_ID, DEMO_LINKEDIN_CLIENT_SECRET,
     DEMO_LINKEDIN_REDIRECT_URI,
 };
 use reqwest::{Client, StatusCode};
@@ -225,10 +225,10 @@ async fn native_refusals_scope_errors_and_faults() {
 /// answers `unauthorized_scope_error` naming the scope; member scopes alone still work.
 #[tokio::test]
 async fn organization_scopes_need_the_community_management_product() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.organization_products = false;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.organization_products = false;
+    })
+    .await;
     let http = client();
     let verifier = verifier();
 

@@ -5,8 +5,8 @@
 mod common;
 
 use common::linkedin::{json_of, rest, this_month};
-use common::{approve_all, client, start};
-use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig};
+use common::{approve_all, client, start, start_approving};
+use herald_sandbox::Sandbox;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -92,10 +92,10 @@ async fn the_author_finder_lists_newest_first_with_paging() {
 
 #[tokio::test]
 async fn daily_limits_per_member_and_application() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.member_daily_posts = 2;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.member_daily_posts = 2;
+    })
+    .await;
     let http = client();
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     assert_eq!(create(&sb, &http, &access, ORG, "uno").await.status(), StatusCode::CREATED);
@@ -107,10 +107,10 @@ async fn daily_limits_per_member_and_application() {
     assert!(body["message"].as_str().unwrap().contains("MEMBER DAY limit"), "{body}");
     assert_eq!(sb.published().len(), 2);
 
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.app_daily_posts = 1;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.app_daily_posts = 1;
+    })
+    .await;
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     assert_eq!(create(&sb, &http, &access, ORG, "uno").await.status(), StatusCode::CREATED);
     let body: Value = create(&sb, &http, &access, ORG, "due").await.json().await.unwrap();

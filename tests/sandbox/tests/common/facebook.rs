@@ -69,3 +69,12 @@ pub async fn user_token(sb: &Sandbox, http: &Client) -> String {
     assert_eq!(status, StatusCode::OK, "{long}");
     long["access_token"].as_str().unwrap().to_owned()
 }
+
+/// A Graph error body: `OAuthException` with `code`, `error_subcode` and a trace id.
+pub fn assert_graph_error(body: &Value, code: u64, subcode: Option<u64>) {
+    let error = &body["error"];
+    assert_eq!(error["type"], "OAuthException", "{body}");
+    assert_eq!(error["code"], code, "{body}");
+    assert_eq!(error["error_subcode"].as_u64(), subcode, "{body}");
+    assert!(error["message"].is_string() && error["fbtrace_id"].is_string(), "{body}");
+}

@@ -43,6 +43,13 @@ pub fn approve_all() -> Option<AutoConsent> {
     Some(AutoConsent::Approve { locations: None })
 }
 
+/// A sandbox approving every consent, its demo configuration changed by `configure`.
+pub async fn start_approving(configure: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
+    let mut config = SandboxConfig { auto_consent: approve_all(), ..SandboxConfig::demo() };
+    configure(&mut config);
+    Sandbox::start(config).await.unwrap()
+}
+
 pub fn authorize_url(sb: &Sandbox, verifier: &str, state: &str) -> Url {
     let mut url = Url::parse(&format!("{}/google/o/oauth2/v2/auth", sb.base_url())).unwrap();
     url.query_pairs_mut()
