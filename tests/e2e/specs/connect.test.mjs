@@ -1,55 +1,16 @@
 // The first connection, end to end, in the real Herald window: empty state → Connect → Google
 // Business Profile → consent (approved by the test through the sandbox) → two location cards →
 // Disconnect one → one card left. Screenshots land in $HERALD_E2E_OUT.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { remote } from "webdriverio";
+import { $t, admin, browser, cardsOf, out, sandbox, useApp } from "./lib.mjs";
 
-const out = process.env.HERALD_E2E_OUT;
-const sandbox = process.env.HERALD_SANDBOX_URL;
-const app = process.env.HERALD_APP;
-const adminToken = process.env.HERALD_SANDBOX_ADMIN_TOKEN;
-let browser;
-
-// The sandbox's admin API: the token run.sh gave it, and JSON bodies only.
-async function admin(path, body, method = "POST") {
-  const res = await fetch(`${sandbox}/__sandbox/${path}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `sandbox admin ${path}: ${res.status}`);
-  return res;
-}
-
-const $t = (id) => browser.$(`[data-testid="${id}"]`);
 // The demo also lists a sample WeChat link (deprecated network); these tests count Google's cards.
-const cards = async () => {
-  const google = [];
-  for (const card of await browser.$$('[data-testid="account-card"]')) {
-    if (await card.$('svg[data-network="google_business"]').isExisting()) google.push(card);
-  }
-  return google;
-};
+const cards = () => cardsOf("google_business");
 
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
-    },
-  });
-});
-
-after(async () => {
-  await browser?.deleteSession();
-});
+useApp();
 
 test("connect two Google locations, then disconnect one", async () => {
   await admin("auto-consent", { approve: { locations: null } });

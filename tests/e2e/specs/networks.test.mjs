@@ -3,38 +3,13 @@
 // connects through the relay page (run by the fake browser) and an X account on its fixed port.
 // The two connects need the Facebook and X connectors: until they are in this build the sign-in
 // ends with network_not_supported and those tests skip, saying so.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { remote } from "webdriverio";
+import { $t, admin, browser, cardsOf, out, sandbox, useApp } from "./lib.mjs";
 
-const out = process.env.HERALD_E2E_OUT;
-const sandbox = process.env.HERALD_SANDBOX_URL;
-const app = process.env.HERALD_APP;
-const adminToken = process.env.HERALD_SANDBOX_ADMIN_TOKEN;
 const xPort = process.env.HERALD_SANDBOX_X_PORT;
-let browser;
-
-async function admin(path, body, method = "POST") {
-  const res = await fetch(`${sandbox}/__sandbox/${path}`, {
-    method,
-    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `sandbox admin ${path}: ${res.status}`);
-  return res;
-}
-
-const $t = (id) => browser.$(`[data-testid="${id}"]`);
-
-async function cardsOf(network) {
-  const found = [];
-  for (const card of await browser.$$('[data-testid="account-card"]')) {
-    if (await card.$(`svg[data-network="${network}"]`).isExisting()) found.push(card);
-  }
-  return found;
-}
 
 function opened() {
   const file = join(out, "opened-urls.txt");
@@ -62,22 +37,7 @@ async function closeDialog() {
   await (await $t("connect-dialog")).waitForDisplayed({ reverse: true, timeout: 5_000 });
 }
 
-before(async () => {
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      browserName: "wry",
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app },
-    },
-  });
-});
-
-after(async () => {
-  await browser?.deleteSession();
-});
+useApp();
 
 test("Settings shows each network's sandbox set-up read-only, and Check passes", async () => {
   await (await $t("nav-settings")).click();

@@ -25,9 +25,11 @@
 //! faster than [`FacebookSeed::posts_per_minute`] gets code 368, subcode 1390008; codes 4, 17
 //! and 32 are injected with [`throttle_fault`].
 
+use std::sync::MutexGuard;
+
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,6 +41,7 @@ use crate::config::{Endpoint, FacebookPageSeed, FacebookSeed};
 use crate::consent_page;
 use crate::faults::gate;
 use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending, Pkce};
+use crate::graph::{self, Call};
 use crate::http::{self, Params, Rejection};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
@@ -92,20 +95,6 @@ pub(crate) fn router() -> Router<Shared> {
             "/facebook/graph/{version}/{node}/photos",
             post(photos).layer(axum::extract::DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
         )
-}
-
-/// `vN.M`, as Graph versions are written.
-fn is_version(version: &str) -> bool {
-    let Some(rest) = version.strip_prefix('v') else {
-        return false;
-    };
-    let mut parts = rest.split('.');
-    let ok = |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
-}
-
-fn bad_version(version: &str) -> Response {
-    graph_error(StatusCode::BAD_REQUEST, 2500, None, &format!("Unknown path components: /{version}"))
 }
 
 fn page(status: StatusCode, error: &str, reason: &str) -> Response {
@@ -181,7 +170,7 @@ async fn authorize(State(shared): State<Shared>, Path(version): Path<String>, Ra
     if let Some(response) = gate(&shared, Endpoint::FacebookAuthorize).await {
         return response;
     }
-    if !is_version(&version) {
+    if !graph::is_version(&version) {
         return page(StatusCode::NOT_FOUND, "not_found", "This page isn't available.");
     }
     let params = Params::from_query(q.as_deref());
@@ -201,18 +190,8 @@ async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
     grants::answer(&mut st, &FLAVOR, &body, &choices)
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim();
-    ((scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth")) && !token.is_empty())
-        .then(|| token.to_owned())
-}
-
-/// The access token of a Graph call: `access_token` parameter or `Authorization` header.
-fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
-    params.get("access_token").map(str::to_owned).or_else(|| bearer_token(headers))
-}
+/// Graph takes the token in an `Authorization` header with either scheme.
+const SCHEMES: &[&str] = &["bearer", "oauth"];
 
 fn token_failure(failure: Failure, client_id: &str) -> Response {
     match failure {
@@ -243,6 +222,22 @@ const NO_TOKEN_ME: (u32, &str) =
     (2500, "An active access token must be used to query information about the current user.");
 const NO_TOKEN: (u32, &str) = (104, "An access token is required to request this resource.");
 
+/// A Graph call past the preamble its handlers share: the fault gate of `endpoint`, the version
+/// check, the query parameters and the presented token checked (`missing` answers a call
+/// without one). The state comes locked.
+async fn open<'a>(
+    call: &'a Call,
+    endpoint: Endpoint,
+    missing: (u32, &str),
+) -> Result<(Params, MutexGuard<'a, SandboxState>, Auth), Response> {
+    call.enter(endpoint).await?;
+    let params = call.params();
+    let st = lock(&call.shared);
+    let auth = authenticate(&st, call.token(params.get("access_token"), SCHEMES).as_deref(), missing)
+        .map_err(|response| *response)?;
+    Ok((params, st, auth))
+}
+
 fn token_answer(token: &str, expires_in: i64) -> Response {
     http::json_no_store(
         StatusCode::OK,
@@ -271,11 +266,8 @@ fn authenticate_app(seed: &FacebookSeed, params: &Params) -> Result<(), Rejectio
 
 /// `GET /facebook/graph/{v}/oauth/access_token`: code exchange, or `grant_type=fb_exchange_token`.
 async fn access_token(State(shared): State<Shared>, Path(version): Path<String>, RawQuery(q): RawQuery) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookToken).await {
+    if let Err(response) = graph::enter(&shared, Endpoint::FacebookToken, &version).await {
         return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
     }
     let params = Params::from_query(q.as_deref());
     let mut guard = lock(&shared);
@@ -342,6 +334,20 @@ const MAX_PAGE_LIMIT: usize = 100;
 const PAGE_FIELDS: &[&str] =
     &["id", "name", "access_token", "category", "tasks", "picture", "instagram_business_account"];
 
+/// The `limit` of a listing: [`DEFAULT_PAGE_LIMIT`] when absent, at most [`MAX_PAGE_LIMIT`].
+fn page_limit(params: &Params) -> Result<usize, Rejection> {
+    match params.get("limit").map(str::parse::<usize>) {
+        None => Ok(DEFAULT_PAGE_LIMIT),
+        Some(Ok(n)) if (1..=MAX_PAGE_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(Box::new(graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            None,
+            &format!("(#100) The parameter limit must be between 1 and {MAX_PAGE_LIMIT}"),
+        ))),
+    }
+}
+
 fn requested_fields<'a>(params: &'a Params, default: &'a str) -> Result<Vec<&'a str>, Rejection> {
     let fields: Vec<&str> =
         params.get("fields").unwrap_or(default).split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
@@ -386,25 +392,12 @@ fn render_page(page: &FacebookPageSeed, fields: &[&str], access_token: Option<&s
 }
 
 /// `GET /facebook/graph/{v}/me/accounts`: the granted Pages, each with a Page token.
-async fn accounts(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookAccounts).await {
-        return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let params = Params::from_query(q.as_deref());
-    let mut guard = lock(&shared);
-    let st = &mut *guard;
-    let auth = match authenticate(st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
-        Ok(auth) => auth,
-        Err(response) => return *response,
+async fn accounts(call: Call) -> Response {
+    let (params, mut guard, auth) = match open(&call, Endpoint::FacebookAccounts, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
     };
+    let st = &mut *guard;
     if let Kind::Page(_) = auth.kind {
         return graph_error(
             StatusCode::BAD_REQUEST,
@@ -427,17 +420,9 @@ async fn accounts(
         st.nets.facebook_seed.pages.iter().filter(|p| auth.consent.accounts.contains(&p.id)).cloned().collect();
     // Cursor-based paging as Graph does it: `limit` (default 25), `after` = the cursor of the
     // last entry seen; `paging.next` only while more remain.
-    let limit = match params.get("limit").map(str::parse::<usize>) {
-        None => DEFAULT_PAGE_LIMIT,
-        Some(Ok(n)) if (1..=MAX_PAGE_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return graph_error(
-                StatusCode::BAD_REQUEST,
-                100,
-                None,
-                &format!("(#100) The parameter limit must be between 1 and {MAX_PAGE_LIMIT}"),
-            )
-        }
+    let limit = match page_limit(&params) {
+        Ok(limit) => limit,
+        Err(response) => return *response,
     };
     let start = match params.get("after") {
         None => 0,
@@ -473,8 +458,9 @@ async fn accounts(
             "after": after,
         }});
         if more {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-            if let Ok(mut next) = url::Url::parse(&format!("http://{host}/facebook/graph/{version}/me/accounts")) {
+            let host = call.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+            if let Ok(mut next) = url::Url::parse(&format!("http://{host}/facebook/graph/{}/me/accounts", call.version))
+            {
                 next.query_pairs_mut()
                     .extend_pairs(params.pairs().filter(|(k, _)| *k != "after"))
                     .append_pair("after", &after);
@@ -486,23 +472,10 @@ async fn accounts(
 }
 
 /// `GET /facebook/graph/{v}/me/permissions`: `{"data":[{"permission","status"}]}`.
-async fn permissions(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookPermissions).await {
-        return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let params = Params::from_query(q.as_deref());
-    let st = lock(&shared);
-    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
-        Ok(auth) => auth,
-        Err(response) => return *response,
+async fn permissions(call: Call) -> Response {
+    let (_, _st, auth) = match open(&call, Endpoint::FacebookPermissions, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
     };
     let mut data: Vec<Value> = Vec::new();
     if !auth.consent.granted.iter().chain(&auth.consent.declined).any(|s| s == "public_profile") {
@@ -514,23 +487,15 @@ async fn permissions(
 }
 
 /// `DELETE /facebook/graph/{v}/me/permissions`: removes the app, every token of the grant dies.
-async fn deauthorize(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookRevoke).await {
+async fn deauthorize(call: Call, body: Bytes) -> Response {
+    if let Err(response) = call.enter(Endpoint::FacebookRevoke).await {
         return response;
     }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let query = Params::from_query(q.as_deref());
-    let form = Params::parse(&body);
-    let token = presented_token(&headers, &query).or_else(|| form.get("access_token").map(str::to_owned));
-    let mut st = lock(&shared);
+    let input = call.input(Some(&body));
+    let token = call
+        .token(input.query.get("access_token"), SCHEMES)
+        .or_else(|| input.form.get("access_token").map(str::to_owned));
+    let mut st = lock(&call.shared);
     let auth = match authenticate(&st, token.as_deref(), NO_TOKEN_ME) {
         Ok(auth) => auth,
         Err(response) => return *response,
@@ -540,23 +505,10 @@ async fn deauthorize(
 }
 
 /// `GET /facebook/graph/{v}/me`: the user (user token) or the Page (Page token).
-async fn me(
-    State(shared): State<Shared>,
-    Path(version): Path<String>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookNode).await {
-        return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let params = Params::from_query(q.as_deref());
-    let st = lock(&shared);
-    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN_ME) {
-        Ok(auth) => auth,
-        Err(response) => return *response,
+async fn me(call: Call) -> Response {
+    let (params, st, auth) = match open(&call, Endpoint::FacebookNode, NO_TOKEN_ME).await {
+        Ok(call) => call,
+        Err(response) => return response,
     };
     let seed = &st.nets.facebook_seed;
     match &auth.kind {
@@ -582,24 +534,20 @@ fn no_such_object(id: &str) -> Response {
     )
 }
 
+/// Whether the caller may read Page `id`: with that Page's token, or a user token that granted it.
+fn may_read(auth: &Auth, id: &str) -> bool {
+    match &auth.kind {
+        Kind::Page(page_id) => page_id == id,
+        _ => auth.consent.accounts.iter().any(|a| a == id),
+    }
+}
+
 /// `GET /facebook/graph/{v}/{page-id}`: a granted Page (e.g. `fields=instagram_business_account`).
-async fn node(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookNode).await {
-        return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let params = Params::from_query(q.as_deref());
-    let st = lock(&shared);
-    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN) {
-        Ok(auth) => auth,
-        Err(response) => return *response,
+async fn node(call: Call) -> Response {
+    let id = call.node.as_str();
+    let (params, st, auth) = match open(&call, Endpoint::FacebookNode, NO_TOKEN).await {
+        Ok(call) => call,
+        Err(response) => return response,
     };
     let Some(page) = st.nets.facebook_seed.pages.iter().find(|p| p.id == id) else {
         return graph_error(
@@ -609,12 +557,8 @@ async fn node(
             &format!("(#803) Some of the aliases you requested do not exist: {id}"),
         );
     };
-    let allowed = match &auth.kind {
-        Kind::Page(page_id) => page_id == &id,
-        _ => auth.consent.accounts.contains(&id),
-    };
-    if !allowed {
-        return no_such_object(&id);
+    if !may_read(&auth, id) {
+        return no_such_object(id);
     }
     match requested_fields(&params, "name,id") {
         Ok(fields) => http::json(StatusCode::OK, &render_page(page, &fields, None)),
@@ -685,32 +629,23 @@ fn new_post_id(st: &SandboxState, page: &str) -> String {
 
 /// `POST /facebook/graph/{v}/{page-id}/feed` (form or query: `message`, `link`,
 /// `attached_media[n]`, `access_token`): publishes as the Page; needs that Page's token.
-async fn feed(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookFeed).await {
+async fn feed(call: Call, body: Bytes) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::FacebookFeed).await {
         return response;
     }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let query = Params::from_query(q.as_deref());
-    let form = Params::parse(&body);
-    let param = |key: &str| form.get(key).or_else(|| query.get(key)).map(str::to_owned);
-    let token = param("access_token").or_else(|| bearer_token(&headers));
-    let mut guard = lock(&shared);
+    let input = call.input(Some(&body));
+    let param = |key: &str| input.get(key).map(str::to_owned);
+    let token = call.token(input.get("access_token"), SCHEMES);
+    let mut guard = lock(&call.shared);
     let st = &mut *guard;
-    if let Err(response) = page_publisher(st, &id, token.as_deref()) {
+    if let Err(response) = page_publisher(st, id, token.as_deref()) {
         return *response;
     }
     let message = param("message").unwrap_or_default();
     let link = param("link");
     let mut media = Vec::new();
-    let attached = form.pairs().chain(query.pairs()).filter(|(k, _)| k.starts_with("attached_media["));
+    let attached = input.form.pairs().chain(input.query.pairs()).filter(|(k, _)| k.starts_with("attached_media["));
     for (key, value) in attached {
         let fbid = serde_json::from_str::<Value>(value).ok().and_then(|v| v["media_fbid"].as_str().map(str::to_owned));
         match fbid.and_then(|fbid| st.nets.fb_photos.get(&fbid).filter(|(page, _)| *page == id).cloned()) {
@@ -728,14 +663,14 @@ async fn feed(
     if message.is_empty() && link.is_none() && media.is_empty() {
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) Missing message or attachment");
     }
-    if let Some(response) = posting_too_fast(st, &id) {
+    if let Some(response) = posting_too_fast(st, id) {
         return response;
     }
     if let Some(link) = link {
         media.push(link);
     }
-    let post_id = new_post_id(st, &id);
-    st.nets.record("facebook", &id, &post_id, &message, media);
+    let post_id = new_post_id(st, id);
+    st.nets.record("facebook", id, &post_id, &message, media);
     http::json(StatusCode::OK, &json!({ "id": post_id }))
 }
 
@@ -774,22 +709,13 @@ async fn photo_bytes(source: Option<Vec<u8>>, url: Option<&str>) -> Result<(Vec<
 
 /// `POST /facebook/graph/{v}/{page-id}/photos` (multipart with `source`, or form/query with
 /// `url`; `message`; `published`): `{"id","post_id"}`, or `{"id"}` for an unpublished photo.
-async fn photos(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookPhotos).await {
+async fn photos(call: Call, body: Bytes) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::FacebookPhotos).await {
         return response;
     }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let query = Params::from_query(q.as_deref());
-    let parts = http::multipart(&headers, &body);
-    let form = if parts.is_some() { Params::default() } else { Params::parse(&body) };
+    let parts = http::multipart(&call.headers, &body);
+    let input = call.input(if parts.is_some() { None } else { Some(&body) });
     let text_part = |key: &str| {
         parts.as_ref().and_then(|parts| {
             parts
@@ -798,9 +724,9 @@ async fn photos(
                 .map(|p| String::from_utf8_lossy(&p.data).into_owned())
         })
     };
-    let param = |key: &str| text_part(key).or_else(|| form.get(key).or_else(|| query.get(key)).map(str::to_owned));
-    let token = param("access_token").or_else(|| bearer_token(&headers));
-    if let Err(response) = page_publisher(&lock(&shared), &id, token.as_deref()) {
+    let param = |key: &str| text_part(key).or_else(|| input.get(key).map(str::to_owned));
+    let token = call.token(param("access_token").as_deref(), SCHEMES);
+    if let Err(response) = page_publisher(&lock(&call.shared), id, token.as_deref()) {
         return *response;
     }
     let source = parts.as_ref().and_then(|parts| parts.iter().find(|p| p.name == "source")).map(|p| p.data.clone());
@@ -810,48 +736,32 @@ async fn photos(
     };
     let message = param("message").unwrap_or_default();
     let published = param("published").is_none_or(|p| p != "false" && p != "0");
-    let mut guard = lock(&shared);
+    let mut guard = lock(&call.shared);
     let st = &mut *guard;
     let photo_id =
         (107_000_000_000_000_u64 + st.nets.fb_photos.len() as u64 + st.nets.published.len() as u64 + 1).to_string();
     if !published {
-        st.nets.fb_photos.insert(photo_id.clone(), (id.clone(), label));
+        st.nets.fb_photos.insert(photo_id.clone(), (id.to_owned(), label));
         return http::json(StatusCode::OK, &json!({ "id": photo_id }));
     }
-    if let Some(response) = posting_too_fast(st, &id) {
+    if let Some(response) = posting_too_fast(st, id) {
         return response;
     }
-    let post_id = new_post_id(st, &id);
-    st.nets.record("facebook", &id, &post_id, &message, vec![label]);
+    let post_id = new_post_id(st, id);
+    st.nets.record("facebook", id, &post_id, &message, vec![label]);
     http::json(StatusCode::OK, &json!({ "id": photo_id, "post_id": post_id }))
 }
 
 /// `GET /facebook/graph/{v}/{page-id}/feed` and `/published_posts` (`fields`, `limit`): the
 /// Page's posts, newest first; needs a token of the Page or a user token that granted it.
-async fn feed_list(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::FacebookFeedList).await {
-        return response;
-    }
-    if !is_version(&version) {
-        return bad_version(&version);
-    }
-    let params = Params::from_query(q.as_deref());
-    let st = lock(&shared);
-    let auth = match authenticate(&st, presented_token(&headers, &params).as_deref(), NO_TOKEN) {
-        Ok(auth) => auth,
-        Err(response) => return *response,
+async fn feed_list(call: Call) -> Response {
+    let id = call.node.as_str();
+    let (params, st, auth) = match open(&call, Endpoint::FacebookFeedList, NO_TOKEN).await {
+        Ok(call) => call,
+        Err(response) => return response,
     };
-    let allowed = match &auth.kind {
-        Kind::Page(page_id) => page_id == &id,
-        _ => auth.consent.accounts.contains(&id),
-    };
-    if !allowed || !st.nets.facebook_seed.pages.iter().any(|p| p.id == id) {
-        return no_such_object(&id);
+    if !may_read(&auth, id) || !st.nets.facebook_seed.pages.iter().any(|p| p.id == id) {
+        return no_such_object(id);
     }
     if !auth.has("pages_read_engagement") {
         return graph_error(
@@ -863,21 +773,13 @@ async fn feed_list(
     }
     let fields: Vec<&str> =
         params.get("fields").unwrap_or("created_time,message,id").split(',').map(str::trim).collect();
-    let limit = match params.get("limit").map(str::parse::<usize>) {
-        None => DEFAULT_PAGE_LIMIT,
-        Some(Ok(n)) if (1..=MAX_PAGE_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return graph_error(
-                StatusCode::BAD_REQUEST,
-                100,
-                None,
-                &format!("(#100) The parameter limit must be between 1 and {MAX_PAGE_LIMIT}"),
-            )
-        }
+    let limit = match page_limit(&params) {
+        Ok(limit) => limit,
+        Err(response) => return *response,
     };
     let data: Vec<Value> = st
         .nets
-        .published_by("facebook", &id)
+        .published_by("facebook", id)
         .iter()
         .take(limit)
         .map(|p| {
@@ -897,15 +799,4 @@ async fn feed_list(
         })
         .collect();
     http::json(StatusCode::OK, &json!({ "data": data }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn graph_versions() {
-        assert!(is_version("v25.0") && is_version("v20.0"));
-        assert!(!is_version("25.0") && !is_version("v25") && !is_version("v25.0.1") && !is_version("vX.0"));
-    }
 }

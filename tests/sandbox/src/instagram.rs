@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -27,6 +27,7 @@ use crate::config::{Endpoint, InstagramSeed};
 use crate::consent_page;
 use crate::faults::gate;
 use crate::grants::{self, Auth, Choice, CodeError, Failure, Flavor, Kind, Net, Pending};
+use crate::graph;
 use crate::http::{self, Params, Rejection};
 use crate::shapes::{graph_error, instagram_legacy_error};
 use crate::state::{lock, Shared, State as SandboxState};
@@ -200,12 +201,9 @@ fn token_failure(failure: Failure) -> Response {
     }
 }
 
-pub(crate) fn presented_token(headers: &HeaderMap, params: &Params) -> Option<String> {
-    params.get("access_token").map(str::to_owned).or_else(|| {
-        let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-        let (scheme, token) = value.trim().split_once(' ')?;
-        (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim().to_owned())
-    })
+/// The access token of a call: `access_token` parameter or `Authorization: Bearer` header.
+pub(crate) fn presented_token(headers: &HeaderMap, access_token: Option<&str>) -> Option<String> {
+    graph::presented_token(headers, access_token, &["bearer"])
 }
 
 pub(crate) fn authenticate(st: &SandboxState, token: Option<&str>) -> Result<Auth, Rejection> {
@@ -246,7 +244,7 @@ async fn exchange(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q):
         }
         Some(_) => {}
     }
-    let auth = match authenticate(st, presented_token(&headers, &params).as_deref()) {
+    let auth = match authenticate(st, presented_token(&headers, params.get("access_token")).as_deref()) {
         Ok(auth) => auth,
         Err(response) => return *response,
     };
@@ -275,7 +273,7 @@ async fn refresh(State(shared): State<Shared>, headers: HeaderMap, RawQuery(q): 
     if params.get("grant_type") != Some("ig_refresh_token") {
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "Invalid grant_type: set it to ig_refresh_token.");
     }
-    let auth = match authenticate(st, presented_token(&headers, &params).as_deref()) {
+    let auth = match authenticate(st, presented_token(&headers, params.get("access_token")).as_deref()) {
         Ok(auth) => auth,
         Err(response) => return *response,
     };
@@ -340,7 +338,7 @@ async fn me_for(shared: &Shared, headers: &HeaderMap, q: Option<&str>) -> Respon
     }
     let params = Params::from_query(q);
     let st = lock(shared);
-    let auth = match authenticate(&st, presented_token(headers, &params).as_deref()) {
+    let auth = match authenticate(&st, presented_token(headers, params.get("access_token")).as_deref()) {
         Ok(auth) => auth,
         Err(response) => return *response,
     };
@@ -367,13 +365,8 @@ async fn me(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let valid = version.strip_prefix('v').is_some_and(|v| {
-        v.split_once('.').is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
-        })
-    });
-    if !valid {
-        return graph_error(StatusCode::BAD_REQUEST, 2500, None, &format!("Unknown path components: /{version}"));
+    if !graph::is_version(&version) {
+        return graph::bad_version(&version);
     }
     me_for(&shared, &headers, q.as_deref()).await
 }

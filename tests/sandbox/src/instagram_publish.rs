@@ -25,10 +25,10 @@
 //! Instagram does not document its answer to a too long caption or too many hashtags; the
 //! sandbox answers `(#100)` with its own wording.
 
+use std::sync::MutexGuard;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -36,9 +36,8 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::config::Endpoint;
-use crate::faults::gate;
-use crate::grants::Auth;
-use crate::http::{self, Params, Rejection};
+use crate::graph::{Call, Input};
+use crate::http::{self, Rejection};
 use crate::instagram::{authenticate, presented_token};
 use crate::shapes::graph_error;
 use crate::state::{lock, Shared, State as SandboxState};
@@ -91,14 +90,6 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/instagram/graph/{version}/{node}/content_publishing_limit", get(limit))
 }
 
-fn is_version(version: &str) -> bool {
-    version.strip_prefix('v').is_some_and(|v| {
-        v.split_once('.').is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
-        })
-    })
-}
-
 /// The documented error shape with `error_user_title` and `error_user_msg`.
 fn ig_error(code: i64, subcode: u32, message: &str, title: &str) -> Response {
     http::json(
@@ -127,37 +118,15 @@ fn no_such_object(id: &str) -> Response {
     )
 }
 
-/// Query and form parameters together (form first).
-struct Input {
-    query: Params,
-    form: Params,
-}
-
-impl Input {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.form.get(key).or_else(|| self.query.get(key))
-    }
-}
-
-/// Version, token and account checks shared by the account edges; returns the account id.
+/// Token and account checks shared by the account edges; returns the account id.
 fn account(
     st: &SandboxState,
-    version: &str,
     node: &str,
     headers: &HeaderMap,
     input: &Input,
     scope: Option<&str>,
-) -> Result<(Auth, String), Rejection> {
-    if !is_version(version) {
-        return Err(Box::new(graph_error(
-            StatusCode::BAD_REQUEST,
-            2500,
-            None,
-            &format!("Unknown path components: /{version}"),
-        )));
-    }
-    let token = input.get("access_token").map(str::to_owned).or_else(|| presented_token(headers, &input.query));
-    let auth = authenticate(st, token.as_deref())?;
+) -> Result<String, Rejection> {
+    let auth = authenticate(st, presented_token(headers, input.get("access_token")).as_deref())?;
     let seed = &st.nets.instagram_seed;
     if node != seed.user_id && node != seed.app_scoped_id && node != "me" {
         return Err(Box::new(no_such_object(node)));
@@ -172,7 +141,23 @@ fn account(
             )));
         }
     }
-    Ok((auth, seed.user_id.clone()))
+    Ok(seed.user_id.clone())
+}
+
+/// The preamble of the account edges: the fault gate and the version, the parameters (the query,
+/// and `body` as a form), then the token and the account checked (with `scope` when given). The
+/// state comes locked, with the account id.
+async fn open<'a>(
+    call: &'a Call,
+    endpoint: Endpoint,
+    body: Option<&[u8]>,
+    scope: Option<&str>,
+) -> Result<(Input, MutexGuard<'a, SandboxState>, String), Response> {
+    call.enter(endpoint).await?;
+    let input = call.input(body);
+    let st = lock(&call.shared);
+    let owner = account(&st, &call.node, &call.headers, &input, scope).map_err(|response| *response)?;
+    Ok((input, st, owner))
 }
 
 fn hashtags(caption: &str) -> usize {
@@ -184,24 +169,14 @@ fn hashtags(caption: &str) -> usize {
 }
 
 /// `POST /instagram/graph/{v}/{ig-id}/media` → `{"id": container}`.
-async fn create(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMedia).await {
-        return response;
-    }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::parse(&body) };
+async fn create(call: Call, body: Bytes) -> Response {
+    let (input, mut guard, owner) = match open(&call, Endpoint::InstagramMedia, Some(&body), Some(PUBLISH_SCOPE)).await
+    {
+        Ok(opened) => opened,
+        Err(response) => return response,
+    };
     let (id, image_url, timeout) = {
-        let mut guard = lock(&shared);
         let st = &mut *guard;
-        let owner = match account(st, &version, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
-            Ok((_, owner)) => owner,
-            Err(response) => return *response,
-        };
         if let Some(other) = input.get("media_type").filter(|t| *t != "IMAGE") {
             return graph_error(
                 StatusCode::BAD_REQUEST,
@@ -242,7 +217,8 @@ async fn create(
         st.nets.ig_containers.insert(id.clone(), container);
         (id, image_url, Duration::from_millis(st.nets.instagram_seed.fetch_timeout_ms))
     };
-    let task_shared = shared.clone();
+    drop(guard);
+    let task_shared = call.shared.clone();
     let task_id = id.clone();
     tokio::spawn(async move {
         let outcome = fetch_and_check(&image_url, timeout).await;
@@ -308,23 +284,19 @@ fn permalink(media_id: &str) -> String {
 
 /// `GET /instagram/graph/{v}/{id}`: a container (`fields=status_code,status,id`) or a
 /// published media (`fields=id,caption,permalink,timestamp,media_type`).
-async fn node(
-    State(shared): State<Shared>,
-    Path((version, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramContainer).await {
+async fn node(call: Call) -> Response {
+    let id = call.node.as_str();
+    if let Err(response) = call.enter(Endpoint::InstagramContainer).await {
         return response;
     }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
-    let st = lock(&shared);
+    let input = call.input(None);
+    let st = lock(&call.shared);
     let user_id = st.nets.instagram_seed.user_id.clone();
-    if let Err(response) = account(&st, &version, &user_id, &headers, &input, None) {
+    if let Err(response) = account(&st, &user_id, &call.headers, &input, None) {
         return *response;
     }
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
-    if let Some(container) = st.nets.ig_containers.get(&id) {
+    if let Some(container) = st.nets.ig_containers.get(id) {
         let (processing, ttl) = durations(&st);
         let code = container.status_code(processing, ttl);
         let mut out = json!({ "id": id });
@@ -357,7 +329,7 @@ async fn node(
     }
     match st.nets.published.iter().find(|p| p.network == "instagram" && p.id == id) {
         Some(media) => http::json(StatusCode::OK, &render_media(media, &fields)),
-        None => no_such_object(&id),
+        None => no_such_object(id),
     }
 }
 
@@ -387,23 +359,13 @@ fn usage(st: &SandboxState, owner: &str) -> usize {
 }
 
 /// `POST /instagram/graph/{v}/{ig-id}/media_publish?creation_id=` → `{"id": media}`.
-async fn publish(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMediaPublish).await {
-        return response;
-    }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::parse(&body) };
-    let mut guard = lock(&shared);
+async fn publish(call: Call, body: Bytes) -> Response {
+    let (input, mut guard, owner) =
+        match open(&call, Endpoint::InstagramMediaPublish, Some(&body), Some(PUBLISH_SCOPE)).await {
+            Ok(opened) => opened,
+            Err(response) => return response,
+        };
     let st = &mut *guard;
-    let owner = match account(st, &version, &node, &headers, &input, Some(PUBLISH_SCOPE)) {
-        Ok((_, owner)) => owner,
-        Err(response) => return *response,
-    };
     let Some(creation_id) = input.get("creation_id").map(str::to_owned) else {
         return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) The parameter creation_id is required");
     };
@@ -458,20 +420,10 @@ async fn publish(
 }
 
 /// `GET /instagram/graph/{v}/{ig-id}/content_publishing_limit[?fields=quota_usage,config]`.
-async fn limit(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramPublishingLimit).await {
-        return response;
-    }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
-    let st = lock(&shared);
-    let owner = match account(&st, &version, &node, &headers, &input, None) {
-        Ok((_, owner)) => owner,
-        Err(response) => return *response,
+async fn limit(call: Call) -> Response {
+    let (input, st, owner) = match open(&call, Endpoint::InstagramPublishingLimit, None, None).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
     let fields = input.get("fields").unwrap_or("quota_usage");
     let mut entry = json!({ "quota_usage": usage(&st, &owner) });
@@ -482,20 +434,10 @@ async fn limit(
 }
 
 /// `GET /instagram/graph/{v}/{ig-id}/media[?fields=…&limit=]`: recent media, newest first.
-async fn list(
-    State(shared): State<Shared>,
-    Path((version, node)): Path<(String, String)>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    if let Some(response) = gate(&shared, Endpoint::InstagramMediaList).await {
-        return response;
-    }
-    let input = Input { query: Params::from_query(q.as_deref()), form: Params::default() };
-    let st = lock(&shared);
-    let owner = match account(&st, &version, &node, &headers, &input, None) {
-        Ok((_, owner)) => owner,
-        Err(response) => return *response,
+async fn list(call: Call) -> Response {
+    let (input, st, owner) = match open(&call, Endpoint::InstagramMediaList, None, None).await {
+        Ok(opened) => opened,
+        Err(response) => return response,
     };
     let fields: Vec<&str> = input.get("fields").unwrap_or("id").split(',').map(str::trim).collect();
     let limit = input.get("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(25).clamp(1, 100);

@@ -26,6 +26,7 @@ pub mod facebook;
 mod faults;
 pub mod google;
 mod grants;
+mod graph;
 mod http;
 pub mod instagram;
 mod instagram_publish;

@@ -3,88 +3,16 @@
 
 mod common;
 
-use common::{client, location_header, query_param};
-use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_FACEBOOK_CLIENT_ID, DEMO_FACEBOOK_CLIENT_SECRET,
-    DEMO_FACEBOOK_REDIRECT_URI,
+use common::facebook::{
+    assert_graph_error, code, dialog, exchange, get_json, graph, long_lived, user_token, PAGE_1, PAGE_2,
 };
-use reqwest::{Client, StatusCode};
+use common::{client, location_header, query_param, start, start_approving};
+use herald_sandbox::{
+    AutoConsent, Endpoint, Fault, DEMO_FACEBOOK_CLIENT_ID, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI,
+};
+use reqwest::StatusCode;
 use serde_json::Value;
 use url::Url;
-
-const SCOPES: &str = "pages_show_list,pages_manage_posts,pages_read_engagement";
-const PAGE_1: &str = "104000000000001";
-const PAGE_2: &str = "104000000000002";
-
-async fn start(auto: Option<AutoConsent>) -> Sandbox {
-    Sandbox::start(SandboxConfig { auto_consent: auto, ..SandboxConfig::demo() }).await.unwrap()
-}
-
-fn graph(sb: &Sandbox, path: &str) -> String {
-    format!("{}/facebook/graph/v25.0{path}", sb.base_url())
-}
-
-fn dialog(sb: &Sandbox, redirect_uri: &str) -> Url {
-    let mut url = Url::parse(&format!("{}/facebook/www/v25.0/dialog/oauth", sb.base_url())).unwrap();
-    url.query_pairs_mut()
-        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
-        .append_pair("redirect_uri", redirect_uri)
-        .append_pair("state", "fb-state")
-        .append_pair("response_type", "code")
-        .append_pair("scope", SCOPES);
-    url
-}
-
-async fn get_json(http: &Client, url: &str) -> (StatusCode, Value) {
-    let response = http.get(url).send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
-}
-
-async fn code(sb: &Sandbox, http: &Client) -> String {
-    let redirect = location_header(&http.get(dialog(sb, DEMO_FACEBOOK_REDIRECT_URI)).send().await.unwrap());
-    assert!(redirect.as_str().starts_with(DEMO_FACEBOOK_REDIRECT_URI));
-    assert_eq!(redirect.fragment(), Some("_=_"));
-    assert_eq!(query_param(&redirect, "state").as_deref(), Some("fb-state"));
-    query_param(&redirect, "code").unwrap()
-}
-
-async fn exchange(sb: &Sandbox, http: &Client, code: &str, secret: &str, redirect: &str) -> (StatusCode, Value) {
-    let mut url = Url::parse(&graph(sb, "/oauth/access_token")).unwrap();
-    url.query_pairs_mut()
-        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
-        .append_pair("redirect_uri", redirect)
-        .append_pair("client_secret", secret)
-        .append_pair("code", code);
-    get_json(http, url.as_str()).await
-}
-
-async fn long_lived(sb: &Sandbox, http: &Client, short: &str) -> (StatusCode, Value) {
-    let mut url = Url::parse(&graph(sb, "/oauth/access_token")).unwrap();
-    url.query_pairs_mut()
-        .append_pair("grant_type", "fb_exchange_token")
-        .append_pair("client_id", DEMO_FACEBOOK_CLIENT_ID)
-        .append_pair("client_secret", DEMO_FACEBOOK_CLIENT_SECRET)
-        .append_pair("fb_exchange_token", short);
-    get_json(http, url.as_str()).await
-}
-
-/// Code → short-lived → long-lived user token.
-async fn user_token(sb: &Sandbox, http: &Client) -> String {
-    let code = code(sb, http).await;
-    let (status, short) = exchange(sb, http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
-    assert_eq!(status, StatusCode::OK, "{short}");
-    let (status, long) = long_lived(sb, http, short["access_token"].as_str().unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{long}");
-    long["access_token"].as_str().unwrap().to_owned()
-}
-
-fn assert_graph_error(body: &Value, code: u64, subcode: Option<u64>) {
-    let error = &body["error"];
-    assert_eq!(error["type"], "OAuthException", "{body}");
-    assert_eq!(error["code"], code, "{body}");
-    assert_eq!(error["error_subcode"].as_u64(), subcode, "{body}");
-    assert!(error["message"].is_string() && error["fbtrace_id"].is_string(), "{body}");
-}
 
 #[tokio::test]
 async fn connect_list_pages_publish_and_deauthorize() {
@@ -240,10 +168,10 @@ async fn chosen_pages_and_declined_permission_are_reported() {
 
 #[tokio::test]
 async fn expiry_faults_and_deny() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.facebook.short_lived_ttl_secs = 0;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.facebook.short_lived_ttl_secs = 0;
+    })
+    .await;
     let http = client();
     let code = code(&sb, &http).await;
     let (_, short) = exchange(&sb, &http, &code, DEMO_FACEBOOK_CLIENT_SECRET, DEMO_FACEBOOK_REDIRECT_URI).await;
@@ -305,18 +233,18 @@ async fn consent_page_lets_a_person_pick_pages_and_untick_permissions() {
 /// `paging.next` only while more remain, on the same listing with the same parameters.
 #[tokio::test]
 async fn the_page_listing_is_paged_with_cursors_and_a_next_link() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    let template = config.facebook.pages[0].clone();
-    config.facebook.pages = (1..=30)
-        .map(|i| herald_sandbox::FacebookPageSeed {
-            id: format!("1050000000000{i:02}"),
-            name: format!("Page {i}"),
-            instagram_business_account: None,
-            ..template.clone()
-        })
-        .collect();
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        let template = config.facebook.pages[0].clone();
+        config.facebook.pages = (1..=30)
+            .map(|i| herald_sandbox::FacebookPageSeed {
+                id: format!("1050000000000{i:02}"),
+                name: format!("Page {i}"),
+                instagram_business_account: None,
+                ..template.clone()
+            })
+            .collect();
+    })
+    .await;
     let http = client();
     let user = user_token(&sb, &http).await;
 

@@ -3,21 +3,13 @@
 
 mod common;
 
-use common::{client, location_header, query_param};
+use common::{client, location_header, query_param, start_approving};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Sandbox, SandboxConfig, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET,
-    DEMO_INSTAGRAM_REDIRECT_URI,
+    AutoConsent, Endpoint, Sandbox, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET, DEMO_INSTAGRAM_REDIRECT_URI,
 };
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 use url::Url;
-
-async fn start(configure: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    configure(&mut config);
-    Sandbox::start(config).await.unwrap()
-}
 
 fn authorize_url(sb: &Sandbox, redirect_uri: &str) -> Url {
     let mut url = Url::parse(&format!("{}/instagram/www/oauth/authorize", sb.base_url())).unwrap();
@@ -85,7 +77,7 @@ async fn connect(sb: &Sandbox, http: &Client) -> String {
 
 #[tokio::test]
 async fn login_exchange_and_profile() {
-    let sb = start(|_| {}).await;
+    let sb = start_approving(|_| {}).await;
     let http = client();
     let code = code(&sb, &http).await;
     let (status, body) = short_token(&sb, &http, &code, DEMO_INSTAGRAM_CLIENT_SECRET).await;
@@ -123,7 +115,7 @@ async fn login_exchange_and_profile() {
 
 #[tokio::test]
 async fn refresh_refuses_a_token_younger_than_24_hours() {
-    let sb = start(|_| {}).await;
+    let sb = start_approving(|_| {}).await;
     let http = client();
     let token = connect(&sb, &http).await;
     let (status, body) = refresh(&sb, &http, &token).await;
@@ -135,7 +127,7 @@ async fn refresh_refuses_a_token_younger_than_24_hours() {
 
 #[tokio::test]
 async fn refresh_of_an_old_enough_token_gives_a_new_60_day_token() {
-    let sb = start(|c| c.instagram.refresh_min_age_secs = 0).await;
+    let sb = start_approving(|c| c.instagram.refresh_min_age_secs = 0).await;
     let http = client();
     let token = connect(&sb, &http).await;
     let (status, body) = refresh(&sb, &http, &token).await;
@@ -153,7 +145,7 @@ async fn refresh_of_an_old_enough_token_gives_a_new_60_day_token() {
 
 #[tokio::test]
 async fn exchange_errors_and_expiry() {
-    let sb = start(|c| c.instagram.long_lived_ttl_secs = 0).await;
+    let sb = start_approving(|c| c.instagram.long_lived_ttl_secs = 0).await;
     let http = client();
     let first = code(&sb, &http).await;
     let (status, body) = short_token(&sb, &http, &first, "wrong").await;

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
-use common::{client, location_header, query_param};
+use common::{api_get, client, location_header, query_param, start_approving};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET,
+    Endpoint, Fault, Sandbox, SandboxConfig, DEMO_INSTAGRAM_CLIENT_ID, DEMO_INSTAGRAM_CLIENT_SECRET,
     DEMO_INSTAGRAM_REDIRECT_URI,
 };
 use reqwest::{Client, StatusCode};
@@ -63,12 +63,12 @@ async fn image_server() -> String {
 }
 
 async fn start(configure: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.instagram.container_processing_ms = 100;
-    config.instagram.fetch_timeout_ms = 1_000;
-    configure(&mut config);
-    Sandbox::start(config).await.unwrap()
+    start_approving(|config| {
+        config.instagram.container_processing_ms = 100;
+        config.instagram.fetch_timeout_ms = 1_000;
+        configure(config);
+    })
+    .await
 }
 
 async fn connect(sb: &Sandbox, http: &Client, scope: &str) -> String {
@@ -171,15 +171,7 @@ async fn container_status_publish_and_listing() {
     assert_eq!(listed["data"][0]["caption"], "Buongiorno #pane");
     assert!(listed["data"][0]["permalink"].as_str().unwrap().starts_with("https://www.instagram.com/p/"));
     assert!(listed["data"][0]["timestamp"].as_str().unwrap().ends_with("+0000"));
-    let one: Value = http
-        .get(graph(&sb, &format!("{media}?fields=id,permalink")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, one) = api_get(&http, &graph(&sb, &format!("{media}?fields=id,permalink")), &token).await;
     assert_eq!(one["permalink"], listed["data"][0]["permalink"]);
 }
 
@@ -324,14 +316,6 @@ async fn expired_containers_and_dropped_publish() {
     let error = http.post(url).bearer_auth(&token).send().await.expect_err("no answer");
     assert!(!error.is_timeout(), "{error:?}");
     assert_eq!(sb.published().len(), 1, "the post landed");
-    let listed: Value = http
-        .get(graph(&sb, &format!("{IG}/media?fields=caption")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, listed) = api_get(&http, &graph(&sb, &format!("{IG}/media?fields=caption")), &token).await;
     assert_eq!(listed["data"][0]["caption"], "dropped");
 }

@@ -4,51 +4,17 @@
 
 mod common;
 
-use common::{challenge, client, location_header, query_param, verifier};
+use common::linkedin::{json_of, native_url, rest, this_month, token, LOOPBACK};
+use common::{approve_all, client, location_header, query_param, start, start_approving, verifier};
 use herald_sandbox::{
-    AutoConsent, Endpoint, Fault, Sandbox, SandboxConfig, DEMO_LINKEDIN_CLIENT_ID, DEMO_LINKEDIN_CLIENT_SECRET,
+    AutoConsent, Endpoint, Fault, Sandbox, DEMO_LINKEDIN_CLIENT_ID, DEMO_LINKEDIN_CLIENT_SECRET,
     DEMO_LINKEDIN_REDIRECT_URI,
 };
-use reqwest::{Client, RequestBuilder, StatusCode};
+use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
 const SCOPES: &str = "openid profile w_member_social w_organization_social rw_organization_admin";
-const LOOPBACK: &str = "http://127.0.0.1:53817/callback";
-
-async fn start() -> Sandbox {
-    let config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    Sandbox::start(config).await.unwrap()
-}
-
-/// This month as `YYYYMM` (an active `LinkedIn-Version`).
-fn this_month() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    // Good enough for a test: 30.44-day months from 1970.
-    let months = (secs as f64 / 86_400.0 / 30.436_875) as i64;
-    format!("{}{:02}", 1970 + months / 12, months % 12 + 1)
-}
-
-fn rest(http: &Client, sb: &Sandbox, path: &str, token: &str) -> RequestBuilder {
-    http.get(format!("{}/linkedin/api/rest{path}", sb.base_url()))
-        .bearer_auth(token)
-        .header("LinkedIn-Version", this_month())
-        .header("X-Restli-Protocol-Version", "2.0.0")
-}
-
-fn native_url(sb: &Sandbox, verifier: &str, scope: &str) -> Url {
-    let mut url = Url::parse(&format!("{}/linkedin/www/oauth/native-pkce/authorization", sb.base_url())).unwrap();
-    url.query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", DEMO_LINKEDIN_CLIENT_ID)
-        .append_pair("redirect_uri", LOOPBACK)
-        .append_pair("state", "li-state")
-        .append_pair("scope", scope)
-        .append_pair("code_challenge", &challenge(verifier))
-        .append_pair("code_challenge_method", "S256");
-    url
-}
 
 fn standard_url(sb: &Sandbox, redirect_uri: &str) -> Url {
     let mut url = Url::parse(&format!("{}/linkedin/www/oauth/v2/authorization", sb.base_url())).unwrap();
@@ -61,41 +27,14 @@ fn standard_url(sb: &Sandbox, redirect_uri: &str) -> Url {
     url
 }
 
-async fn token(sb: &Sandbox, http: &Client, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let response =
-        http.post(format!("{}/linkedin/www/oauth/v2/accessToken", sb.base_url())).form(form).send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
-}
-
+/// Native PKCE with this file's scopes.
 async fn native_connect(sb: &Sandbox, http: &Client) -> Value {
-    let verifier = verifier();
-    let redirect = location_header(&http.get(native_url(sb, &verifier, SCOPES)).send().await.unwrap());
-    assert!(redirect.as_str().starts_with(LOOPBACK));
-    let code = query_param(&redirect, "code").unwrap();
-    let (status, body) = token(
-        sb,
-        http,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", LOOPBACK),
-            ("client_id", DEMO_LINKEDIN_CLIENT_ID),
-            ("code_verifier", verifier.as_str()),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-async fn json_of(request: RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
+    common::linkedin::native_connect(sb, http, SCOPES).await
 }
 
 #[tokio::test]
 async fn native_pkce_userinfo_organizations_post_and_revoke() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let tokens = native_connect(&sb, &http).await;
     assert_eq!(tokens["expires_in"], 5_184_000);
@@ -167,7 +106,7 @@ async fn native_pkce_userinfo_organizations_post_and_revoke() {
 
 #[tokio::test]
 async fn versioned_calls_need_both_headers() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     let url = format!("{}/linkedin/api/rest/organizationAcls?q=roleAssignee", sb.base_url());
@@ -201,7 +140,7 @@ async fn versioned_calls_need_both_headers() {
 
 #[tokio::test]
 async fn standard_flow_needs_exact_redirect_and_secret_and_refreshes() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let response = http.get(standard_url(&sb, LOOPBACK)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST, "loopback is for the native flow only");
@@ -244,7 +183,7 @@ async fn standard_flow_needs_exact_redirect_and_secret_and_refreshes() {
 
 #[tokio::test]
 async fn native_refusals_scope_errors_and_faults() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let verifier = verifier();
     let redirect = location_header(&http.get(native_url(&sb, &verifier, SCOPES)).send().await.unwrap());
@@ -286,10 +225,10 @@ async fn native_refusals_scope_errors_and_faults() {
 /// answers `unauthorized_scope_error` naming the scope; member scopes alone still work.
 #[tokio::test]
 async fn organization_scopes_need_the_community_management_product() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.organization_products = false;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.organization_products = false;
+    })
+    .await;
     let http = client();
     let verifier = verifier();
 
@@ -307,7 +246,7 @@ async fn organization_scopes_need_the_community_management_product() {
 /// Rest.li 2.0 batch gets: `ids=List(1,2)` with the list's parentheses and commas literal.
 #[tokio::test]
 async fn batch_gets_need_a_literal_restli_list() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     let (status, batch) = json_of(rest(&http, &sb, "/organizations?ids=List(90000001)", &access)).await;

@@ -4,79 +4,17 @@
 
 mod common;
 
-use common::{challenge, client, location_header, query_param, verifier};
-use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_LINKEDIN_CLIENT_ID};
-use reqwest::{Client, RequestBuilder, StatusCode};
+use common::linkedin::{json_of, rest, this_month};
+use common::{approve_all, client, start, start_approving};
+use herald_sandbox::Sandbox;
+use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use url::Url;
 
 const SCOPES: &str = "openid profile w_member_social w_organization_social r_organization_social";
-const LOOPBACK: &str = "http://127.0.0.1:53817/callback";
 
-async fn start() -> Sandbox {
-    let config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    Sandbox::start(config).await.unwrap()
-}
-
-/// This month as `YYYYMM` (an active `LinkedIn-Version`).
-fn this_month() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    // Good enough for a test: 30.44-day months from 1970.
-    let months = (secs as f64 / 86_400.0 / 30.436_875) as i64;
-    format!("{}{:02}", 1970 + months / 12, months % 12 + 1)
-}
-
-fn rest(http: &Client, sb: &Sandbox, path: &str, token: &str) -> RequestBuilder {
-    http.get(format!("{}/linkedin/api/rest{path}", sb.base_url()))
-        .bearer_auth(token)
-        .header("LinkedIn-Version", this_month())
-        .header("X-Restli-Protocol-Version", "2.0.0")
-}
-
-fn native_url(sb: &Sandbox, verifier: &str, scope: &str) -> Url {
-    let mut url = Url::parse(&format!("{}/linkedin/www/oauth/native-pkce/authorization", sb.base_url())).unwrap();
-    url.query_pairs_mut()
-        .append_pair("response_type", "code")
-        .append_pair("client_id", DEMO_LINKEDIN_CLIENT_ID)
-        .append_pair("redirect_uri", LOOPBACK)
-        .append_pair("state", "li-state")
-        .append_pair("scope", scope)
-        .append_pair("code_challenge", &challenge(verifier))
-        .append_pair("code_challenge_method", "S256");
-    url
-}
-
-async fn token(sb: &Sandbox, http: &Client, form: &[(&str, &str)]) -> (StatusCode, Value) {
-    let response =
-        http.post(format!("{}/linkedin/www/oauth/v2/accessToken", sb.base_url())).form(form).send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
-}
-
+/// Native PKCE with this file's scopes.
 async fn native_connect(sb: &Sandbox, http: &Client) -> Value {
-    let verifier = verifier();
-    let redirect = location_header(&http.get(native_url(sb, &verifier, SCOPES)).send().await.unwrap());
-    assert!(redirect.as_str().starts_with(LOOPBACK));
-    let code = query_param(&redirect, "code").unwrap();
-    let (status, body) = token(
-        sb,
-        http,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", LOOPBACK),
-            ("client_id", DEMO_LINKEDIN_CLIENT_ID),
-            ("code_verifier", verifier.as_str()),
-        ],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-async fn json_of(request: RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    (response.status(), response.json().await.unwrap())
+    common::linkedin::native_connect(sb, http, SCOPES).await
 }
 
 const ORG: &str = "urn:li:organization:90000001";
@@ -112,7 +50,7 @@ fn by_author(author: &str, extra: &str) -> String {
 
 #[tokio::test]
 async fn the_author_finder_lists_newest_first_with_paging() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     let mut ids = Vec::new();
@@ -154,10 +92,10 @@ async fn the_author_finder_lists_newest_first_with_paging() {
 
 #[tokio::test]
 async fn daily_limits_per_member_and_application() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.member_daily_posts = 2;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.member_daily_posts = 2;
+    })
+    .await;
     let http = client();
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     assert_eq!(create(&sb, &http, &access, ORG, "uno").await.status(), StatusCode::CREATED);
@@ -169,10 +107,10 @@ async fn daily_limits_per_member_and_application() {
     assert!(body["message"].as_str().unwrap().contains("MEMBER DAY limit"), "{body}");
     assert_eq!(sb.published().len(), 2);
 
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.linkedin.app_daily_posts = 1;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.linkedin.app_daily_posts = 1;
+    })
+    .await;
     let access = native_connect(&sb, &http).await["access_token"].as_str().unwrap().to_owned();
     assert_eq!(create(&sb, &http, &access, ORG, "uno").await.status(), StatusCode::CREATED);
     let body: Value = create(&sb, &http, &access, ORG, "due").await.json().await.unwrap();

@@ -3,19 +3,13 @@
 
 mod common;
 
-use common::{challenge, client, location_header, query_param, verifier};
-use herald_sandbox::{AutoConsent, Endpoint, Sandbox, SandboxConfig, DEMO_X_CLIENT_ID, DEMO_X_REDIRECT_URI};
+use common::{approve_all, challenge, client, location_header, query_param, start, start_approving, verifier};
+use herald_sandbox::{AutoConsent, Endpoint, Sandbox, DEMO_X_CLIENT_ID, DEMO_X_REDIRECT_URI};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use url::Url;
 
 const SCOPES: &str = "tweet.read tweet.write users.read offline.access";
-
-async fn start() -> Sandbox {
-    let config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    Sandbox::start(config).await.unwrap()
-}
 
 fn authorize_url(sb: &Sandbox, redirect_uri: &str, challenge: &str, method: &str) -> Url {
     let mut url = Url::parse(&format!("{}/x/www/i/oauth2/authorize", sb.base_url())).unwrap();
@@ -83,7 +77,7 @@ async fn connect(sb: &Sandbox, http: &Client) -> (String, String) {
 
 #[tokio::test]
 async fn connect_profile_and_revoke() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let verifier = verifier();
     let code = code(&sb, &http, &verifier).await;
@@ -125,7 +119,7 @@ async fn connect_profile_and_revoke() {
 
 #[tokio::test]
 async fn refresh_rotates_and_the_previous_token_works_once_more_only() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let (_, first) = connect(&sb, &http).await;
     let (status, body) = refresh(&sb, &http, &first).await;
@@ -145,7 +139,7 @@ async fn refresh_rotates_and_the_previous_token_works_once_more_only() {
 
 #[tokio::test]
 async fn authorize_and_token_refusals() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let v = verifier();
     // Only the registered callback: another port is refused with a page, no redirect.
@@ -190,7 +184,7 @@ async fn authorize_and_token_refusals() {
 
 #[tokio::test]
 async fn tweets_are_recorded_and_duplicates_refused() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let (access, _) = connect(&sb, &http).await;
     let url = format!("{}/x/api/2/tweets", sb.base_url());
@@ -210,7 +204,7 @@ async fn tweets_are_recorded_and_duplicates_refused() {
 
 #[tokio::test]
 async fn signing_in_as_another_account_gives_that_account() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     sb.set_auto_consent(Some(AutoConsent::Choose {
         accounts: Some(vec!["1500000000000000002".to_owned()]),
@@ -248,7 +242,7 @@ async fn post_tweet(sb: &Sandbox, http: &Client, access: &str, text: &str) -> re
 
 #[tokio::test]
 async fn user_tweets_list_newest_first_with_paging_and_created_at() {
-    let sb = start().await;
+    let sb = start(approve_all()).await;
     let http = client();
     let (access, _) = connect(&sb, &http).await;
     let mut ids = Vec::new();
@@ -296,11 +290,11 @@ async fn user_tweets_list_newest_first_with_paging_and_created_at() {
 
 #[tokio::test]
 async fn tweet_window_spent_is_429_with_reset() {
-    let mut config =
-        SandboxConfig { auto_consent: Some(AutoConsent::Approve { locations: None }), ..SandboxConfig::demo() };
-    config.x.tweets_per_window = 2;
-    config.x.tweet_window_secs = 600;
-    let sb = Sandbox::start(config).await.unwrap();
+    let sb = start_approving(|config| {
+        config.x.tweets_per_window = 2;
+        config.x.tweet_window_secs = 600;
+    })
+    .await;
     let http = client();
     let (access, _) = connect(&sb, &http).await;
     let first = post_tweet(&sb, &http, &access, "uno").await;

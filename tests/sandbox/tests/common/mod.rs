@@ -1,6 +1,9 @@
 //! Helpers shared by the sandbox integration tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod facebook;
+pub mod linkedin;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use herald_sandbox::{AutoConsent, Sandbox, SandboxConfig, DEMO_GOOGLE_CLIENT_ID, DEMO_GOOGLE_CLIENT_SECRET};
@@ -38,6 +41,13 @@ pub async fn start(auto: Option<AutoConsent>) -> Sandbox {
 
 pub fn approve_all() -> Option<AutoConsent> {
     Some(AutoConsent::Approve { locations: None })
+}
+
+/// A sandbox approving every consent, its demo configuration changed by `configure`.
+pub async fn start_approving(configure: impl FnOnce(&mut SandboxConfig)) -> Sandbox {
+    let mut config = SandboxConfig { auto_consent: approve_all(), ..SandboxConfig::demo() };
+    configure(&mut config);
+    Sandbox::start(config).await.unwrap()
 }
 
 pub fn authorize_url(sb: &Sandbox, verifier: &str, state: &str) -> Url {
