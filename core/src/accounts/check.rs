@@ -19,7 +19,7 @@ use crate::api::{CheckProblem, ConnectCheck};
 use crate::error::{Error, Result};
 use crate::net::{self, MAX_DETAIL_CHARS};
 use crate::networks::{NetworkId, RedirectMode};
-use crate::oauth::listener::{CallbackListener, CALLBACK_PATH};
+use crate::oauth::listener::CallbackListener;
 use crate::Herald;
 
 /// How much of the authorize endpoint's page is read (sign-in pages are a few tens of KiB).
@@ -38,20 +38,16 @@ impl Herald {
     pub async fn connect_check(&self, network: NetworkId) -> Result<ConnectCheck> {
         let spec = network.spec();
         spec.connect.ok_or(Error::NetworkNotSupported(spec.name))?;
-        let oauth = self.oauth_config(network).await?;
         let setup = self.connect_setup(network).await?;
-        let (redirect_uri, state_prefix) = match setup.mode {
-            // Bound and released at once: the address has the shape of a real sign-in's.
-            RedirectMode::Loopback => (CallbackListener::bind().await?.redirect_uri(), None),
+        let oauth = self.oauth_config_for(network, &setup).await?;
+        let port = match setup.mode {
             // Not bound: another program (or a sign-in in progress) may hold the port; what is
             // checked is whether the network accepts the address.
-            RedirectMode::FixedPort => (format!("http://127.0.0.1:{}{CALLBACK_PATH}", setup.port), None),
-            RedirectMode::Relay => {
-                let relay = setup.relay_url.clone().ok_or(Error::RelayMissing(spec.name))?;
-                let port = CallbackListener::bind().await?.local_addr()?.port();
-                (relay, Some(port.to_string()))
-            }
+            RedirectMode::FixedPort => setup.port,
+            // Bound and released at once: the address has the shape of a real sign-in's.
+            RedirectMode::Loopback | RedirectMode::Relay => CallbackListener::bind().await?.local_addr()?.port(),
         };
+        let (redirect_uri, state_prefix) = super::sign_in_address(&setup, spec.name, port)?;
         let authorization = oauth.authorize_with_state_prefix(&redirect_uri, state_prefix.as_deref())?;
         if !self.config().endpoints.is_authorize_url(authorization.url.as_str()) {
             return Err(Error::Internal(format!("the {} sign-in address is not a configured endpoint", spec.name)));

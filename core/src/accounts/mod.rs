@@ -19,10 +19,10 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::{Account, AccountKind, Candidate, ConnectFlow, DisconnectOutcome, RevokeOutcome};
+use crate::api::{Account, AccountKind, Candidate, ConnectFlow, ConnectSetup, DisconnectOutcome, RevokeOutcome};
 use crate::error::{Error, Result};
 use crate::networks::{self, NetworkAvailability, NetworkId, RedirectMode};
-use crate::oauth::listener::CallbackListener;
+use crate::oauth::listener::{CallbackListener, CALLBACK_PATH};
 use crate::oauth::OAuthConfig;
 use crate::store::{DeletionReason, NewAccount};
 use crate::vault::{KeyringHealth, TokenSet};
@@ -68,10 +68,22 @@ fn missing_for(network: NetworkId, kind: AccountKind, granted: Option<&[String]>
     facts.required_for(kind).iter().filter(|s| !granted.iter().any(|g| g == *s)).map(|s| (*s).to_owned()).collect()
 }
 
-/// Whether the flow in `mode` needs the client secret: the networks that always do, and
-/// LinkedIn's standard (relay) flow.
-fn needs_secret(network: NetworkId, mode: RedirectMode) -> bool {
-    network.spec().client_secret_required() || (network == NetworkId::Linkedin && mode == RedirectMode::Relay)
+/// Where the browser's answer comes back for a sign-in in `setup`'s mode, the loopback listener
+/// being on `port`: the redirect URI to send, and the `state` prefix the relay reads the port from.
+pub(crate) fn sign_in_address(
+    setup: &ConnectSetup,
+    network: &'static str,
+    port: u16,
+) -> Result<(String, Option<String>)> {
+    match setup.mode {
+        RedirectMode::Loopback | RedirectMode::FixedPort => {
+            Ok((format!("http://127.0.0.1:{port}{CALLBACK_PATH}"), None))
+        }
+        // The relay forwards to the port carried at the front of `state`.
+        RedirectMode::Relay => {
+            Ok((setup.relay_url.clone().ok_or(Error::RelayMissing(network))?, Some(port.to_string())))
+        }
+    }
 }
 
 impl Herald {
@@ -81,10 +93,15 @@ impl Herald {
 
     /// The OAuth set-up for `network` from its data, the saved credentials and its redirect mode.
     pub(crate) async fn oauth_config(&self, network: NetworkId) -> Result<OAuthConfig> {
+        let setup = self.connect_setup(network).await?;
+        self.oauth_config_for(network, &setup).await
+    }
+
+    /// [`Self::oauth_config`] for a set-up already read.
+    pub(crate) async fn oauth_config_for(&self, network: NetworkId, setup: &ConnectSetup) -> Result<OAuthConfig> {
         let spec = network.spec();
         let client_id = self.store().client_id(network).await?.ok_or(Error::CredentialsMissing(spec.name))?;
         let client_secret = self.vault().client_secret(network).await?;
-        let setup = self.connect_setup(network).await?;
         let may_ask_organizations = network != NetworkId::Linkedin
             || networks::linkedin::may_ask_organizations(self.store(), &client_id).await?;
         let mut oauth =
@@ -121,34 +138,20 @@ impl Herald {
         if let KeyringHealth::Unavailable(why) = self.vault().health().await {
             return Err(Error::KeyringUnavailable(why));
         }
-        let oauth = self.oauth_config(network).await?;
         let setup = self.connect_setup(network).await?;
-        if oauth.client_secret.is_none() && needs_secret(network, setup.mode) {
+        let oauth = self.oauth_config_for(network, &setup).await?;
+        if oauth.client_secret.is_none() && spec.client_secret_needed(setup.mode) {
             return Err(Error::CredentialsMissing(spec.name));
         }
 
         // One sign-in at a time: a new one ends any other (and frees a fixed port).
         self.cancel_all_flows();
 
-        let (listener, redirect_uri, state_prefix) = match setup.mode {
-            RedirectMode::Loopback => {
-                let listener = CallbackListener::bind().await?;
-                let redirect_uri = listener.redirect_uri();
-                (listener, redirect_uri, None)
-            }
-            RedirectMode::FixedPort => {
-                let listener = CallbackListener::bind_port(setup.port).await?;
-                let redirect_uri = listener.redirect_uri();
-                (listener, redirect_uri, None)
-            }
-            RedirectMode::Relay => {
-                // The relay forwards to the port carried at the front of `state`.
-                let relay = setup.relay_url.clone().ok_or(Error::RelayMissing(spec.name))?;
-                let listener = CallbackListener::bind().await?;
-                let port = listener.local_addr()?.port();
-                (listener, relay, Some(port.to_string()))
-            }
+        let listener = match setup.mode {
+            RedirectMode::FixedPort => CallbackListener::bind_port(setup.port).await?,
+            RedirectMode::Loopback | RedirectMode::Relay => CallbackListener::bind().await?,
         };
+        let (redirect_uri, state_prefix) = sign_in_address(&setup, spec.name, listener.local_addr()?.port())?;
         let authorization = oauth.authorize_with_state_prefix(&redirect_uri, state_prefix.as_deref())?;
         let flow_id = uuid::Uuid::new_v4().to_string();
         let timeout = self.config().flow_timeout;

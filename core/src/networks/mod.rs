@@ -144,6 +144,17 @@ impl NetworkSpec {
         self.client_secret == SecretRule::Required
     }
 
+    /// Whether a sign-in in `mode` needs the client secret: always where the network requires
+    /// one; an optional secret where the answer comes back through the relay, which is the
+    /// network's standard web flow for confidential clients (LinkedIn's, unlike its native PKCE).
+    pub fn client_secret_needed(&self, mode: RedirectMode) -> bool {
+        match self.client_secret {
+            SecretRule::Required => true,
+            SecretRule::Optional => mode == RedirectMode::Relay,
+            SecretRule::None => false,
+        }
+    }
+
     /// Whether Herald can revoke its access at the network when an account is disconnected
     /// (Instagram Login offers apps no revocation; WeChat and TikTok are not connectable).
     pub fn revocable(&self) -> bool {
@@ -188,6 +199,14 @@ impl NetworkId {
             Self::X => "x",
             Self::Tiktok => "tiktok",
             Self::Wechat => "wechat",
+        }
+    }
+
+    /// The network's key in an endpoints file (`google` for Google Business Profile).
+    pub fn endpoints_key(self) -> &'static str {
+        match self {
+            Self::GoogleBusiness => "google",
+            other => other.as_str(),
         }
     }
 
@@ -263,12 +282,31 @@ impl Endpoints {
         for (name, url) in self.entries() {
             net::check_endpoint(&name, url)?;
         }
-        if NetworkId::GoogleBusiness.spec().sends_issuer && self.google.issuer.as_deref().is_none_or(str::is_empty) {
-            return Err(Error::InvalidInput(
-                "endpoint google.issuer must be set: Google names itself (iss) in every sign-in answer".into(),
-            ));
+        // A network that names itself in every answer needs an issuer to compare it with.
+        for spec in ALL.iter().filter(|spec| spec.sends_issuer) {
+            let mode = spec.connect.map_or(RedirectMode::Loopback, |c| c.redirect.default);
+            let issuer = self.oauth(spec.id, mode).and_then(|urls| urls.issuer);
+            if issuer.as_deref().is_none_or(str::is_empty) {
+                return Err(Error::InvalidInput(format!(
+                    "endpoint {}.issuer must be set: {} names itself (iss) in every sign-in answer",
+                    spec.id.endpoints_key(),
+                    spec.name
+                )));
+            }
         }
         Ok(())
+    }
+
+    /// The OAuth endpoints of `network` for a sign-in in `mode` (`None`: not connectable).
+    pub(crate) fn oauth(&self, network: NetworkId, mode: RedirectMode) -> Option<OAuthEndpoints> {
+        Some(match network {
+            NetworkId::GoogleBusiness => google::oauth_endpoints(&self.google),
+            NetworkId::Facebook => facebook::oauth_endpoints(&self.facebook),
+            NetworkId::Instagram => instagram::oauth_endpoints(&self.instagram),
+            NetworkId::Linkedin => linkedin::oauth_endpoints(&self.linkedin, mode),
+            NetworkId::X => x::oauth_endpoints(&self.x),
+            NetworkId::Tiktok | NetworkId::Wechat => return None,
+        })
     }
 
     /// Whether the system browser may be sent to `url`: it must be an http(s) URL whose origin
@@ -331,14 +369,7 @@ pub(crate) fn oauth_config(
 ) -> Result<OAuthConfig> {
     let spec = network.spec();
     let facts = spec.connect.ok_or(Error::NetworkNotSupported(spec.name))?;
-    let urls = match network {
-        NetworkId::GoogleBusiness => google::oauth_endpoints(&endpoints.google),
-        NetworkId::Facebook => facebook::oauth_endpoints(&endpoints.facebook),
-        NetworkId::Instagram => instagram::oauth_endpoints(&endpoints.instagram),
-        NetworkId::Linkedin => linkedin::oauth_endpoints(&endpoints.linkedin, mode),
-        NetworkId::X => x::oauth_endpoints(&endpoints.x),
-        NetworkId::Tiktok | NetworkId::Wechat => return Err(Error::NetworkNotSupported(spec.name)),
-    };
+    let urls = endpoints.oauth(network, mode).ok_or(Error::NetworkNotSupported(spec.name))?;
     Ok(OAuthConfig {
         network_name: spec.name,
         client_id,
