@@ -106,16 +106,7 @@ async fn a_disconnect_during_a_stalled_refresh_leaves_no_keyring_entry() {
 
     w.sandbox.inject(Endpoint::GoogleToken, Fault { delay_ms: 1500, times: Some(1), ..Fault::default() });
     w.sandbox.inject(Endpoint::GoogleRevoke, Fault { status: Some(503), times: Some(1), ..Fault::default() });
-    let token_hits = w.sandbox.hits(Endpoint::GoogleToken);
-    let check = {
-        let herald = std::sync::Arc::clone(&w.herald);
-        tokio::spawn(async move { herald.check_accounts().await })
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while w.sandbox.hits(Endpoint::GoogleToken) == token_hits {
-        assert!(std::time::Instant::now() < deadline, "the check never asked for a refresh");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    let check = check_stalled_in_refresh(&w).await;
     // The refresh is now stalled inside the sandbox.
     let outcome = w.herald.disconnect(&accounts[0].id).await.unwrap();
     check.await.unwrap().unwrap();
@@ -140,16 +131,7 @@ async fn a_grant_replaced_during_a_stalled_refresh_is_not_written_back() {
     let old_grant = old_grant.unwrap();
 
     w.sandbox.inject(Endpoint::GoogleToken, Fault { delay_ms: 1500, times: Some(1), ..Fault::default() });
-    let token_hits = w.sandbox.hits(Endpoint::GoogleToken);
-    let check = {
-        let herald = std::sync::Arc::clone(&w.herald);
-        tokio::spawn(async move { herald.check_accounts().await })
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while w.sandbox.hits(Endpoint::GoogleToken) == token_hits {
-        assert!(std::time::Instant::now() < deadline, "the check never asked for a refresh");
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    let check = check_stalled_in_refresh(&w).await;
     let reconnected = connect(&w, None).await;
     check.await.unwrap().unwrap();
 
@@ -164,4 +146,22 @@ async fn a_grant_replaced_during_a_stalled_refresh_is_not_written_back() {
     assert!(w.herald.vault().tokens(&new_grant).await.unwrap().is_some());
     assert!(w.herald.store().pending_deletions().await.unwrap().is_empty());
     assert_eq!(w.herald.grant_locks_in_use(), 0);
+}
+
+/// Start a connection check and return once its refresh has reached the sandbox (where a
+/// delay fault holds it): the check is then stalled mid-refresh.
+async fn check_stalled_in_refresh(
+    w: &World,
+) -> tokio::task::JoinHandle<herald_core::Result<Vec<herald_core::api::Account>>> {
+    let token_hits = w.sandbox.hits(Endpoint::GoogleToken);
+    let check = {
+        let herald = std::sync::Arc::clone(&w.herald);
+        tokio::spawn(async move { herald.check_accounts().await })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.sandbox.hits(Endpoint::GoogleToken) == token_hits {
+        assert!(std::time::Instant::now() < deadline, "the check never asked for a refresh");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    check
 }
