@@ -70,8 +70,8 @@ struct ErrorBody {
 pub(super) struct ApiProblem {
     pub(super) status: u16,
     pub(super) service_code: Option<i64>,
-    pub(super) code: String,
-    pub(super) message: String,
+    code: String,
+    message: String,
 }
 
 impl ApiProblem {
@@ -85,15 +85,20 @@ impl ApiProblem {
         }
     }
 
+    /// What LinkedIn said: `message (code)`, either alone, or the HTTP status when neither came.
+    pub(super) fn said(&self) -> String {
+        match (self.message.is_empty(), self.code.is_empty()) {
+            (false, false) => format!("{} ({})", self.message, self.code),
+            (false, true) => self.message.clone(),
+            (true, false) => self.code.clone(),
+            (true, true) => format!("HTTP {}", self.status),
+        }
+    }
+
     /// Reconnect for a dead token, transient for 5xx and 429, a clear word for an outdated
     /// version, rejected for the rest.
     fn into_error(self) -> Error {
-        let what = match (self.code.is_empty(), self.message.is_empty()) {
-            (false, false) => format!("{} ({})", self.message, self.code),
-            (true, false) => self.message.clone(),
-            (false, true) => self.code.clone(),
-            (true, true) => format!("HTTP {}", self.status),
-        };
+        let what = self.said();
         if self.status == 426 || self.code == "NONEXISTENT_VERSION" {
             return Error::Rejected {
                 network: NAME,
@@ -138,5 +143,17 @@ mod tests {
         assert_eq!(auth(429, r#"{"status":429,"code":"TOO_MANY_REQUESTS"}"#), None);
         let old = ApiProblem::read(426, br#"{"status":426,"code":"NONEXISTENT_VERSION"}"#).into_error();
         assert!(old.to_string().contains("too old") && old.to_string().contains(API_VERSION), "{old}");
+    }
+
+    #[test]
+    fn what_linkedin_said_reads_the_same_for_every_caller() {
+        let said = |status: u16, body: &str| ApiProblem::read(status, body.as_bytes()).said();
+        assert_eq!(
+            said(403, r#"{"message":"Not enough permissions","code":"ACCESS_DENIED"}"#),
+            "Not enough permissions (ACCESS_DENIED)"
+        );
+        assert_eq!(said(403, r#"{"message":"Not enough permissions"}"#), "Not enough permissions");
+        assert_eq!(said(403, r#"{"code":"ACCESS_DENIED"}"#), "ACCESS_DENIED");
+        assert_eq!(said(422, "not json"), "HTTP 422");
     }
 }

@@ -68,12 +68,7 @@ pub(crate) async fn publish(
         };
     }
     let problem = ApiProblem::read(answer.status.as_u16(), &answer.body);
-    let said = match (problem.message.is_empty(), problem.code.is_empty()) {
-        (false, false) => format!("{} ({})", problem.message, problem.code),
-        (false, true) => problem.message.clone(),
-        (true, false) => problem.code.clone(),
-        (true, true) => format!("HTTP {}", problem.status),
-    };
+    let said = problem.said();
     Err(match problem.status {
         401 => F::Reconnect(said),
         _ if problem.service_code.is_some_and(|c| AUTH_SERVICE_CODES.contains(&c)) => F::Reconnect(said),
