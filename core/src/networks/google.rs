@@ -206,6 +206,17 @@ pub async fn list_locations(
     Ok(candidates)
 }
 
+/// The cheap check: the account list with a page size of 1, classified as every Google call.
+pub(crate) async fn probe(ctx: &super::PublishCtx<'_>, tokens: &TokenSet) -> Result<super::Probe> {
+    let mut url = ctx.endpoints.google.accounts.clone();
+    url.query_pairs_mut().append_pair("pageSize", "1");
+    match get_json::<serde_json::Value>(ctx.http, url, &tokens.access_token).await {
+        Ok(_) => Ok(super::Probe::Fine),
+        Err(e @ Error::Rejected { auth: true, .. }) => Ok(super::Probe::SignInRejected(e)),
+        Err(e) => Err(e),
+    }
+}
+
 /// A location from the listing, checked: its resource name becomes the account's external id
 /// (and later part of publishing URLs), so it must be exactly `locations/<digits>`; its title is
 /// cleaned and bounded.

@@ -259,6 +259,14 @@ pub(crate) async fn after_consent(ctx: &Ctx<'_>, tokens: TokenSet) -> Result<Con
     Ok(Consented { tokens, candidates: vec![candidate], granted_scopes })
 }
 
+/// The cheap check: `GET /me?fields=user_id` with the token, judged by [`graph_failure`].
+pub(crate) async fn probe(ctx: &super::PublishCtx<'_>, tokens: &TokenSet) -> Result<super::Probe> {
+    let mut url = net::join_resource(NAME, &ctx.endpoints.instagram.graph, "me", "")?;
+    url.query_pairs_mut().append_pair("fields", "user_id");
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    super::probe_verdict(answer.status, || graph_failure(NAME, answer.status, &answer.body, None))
+}
+
 /// `ig_refresh_token`: a token at least 24 h old and unexpired gets another 60 days. A younger
 /// token (issued or refreshed less than [`REFRESH_MIN_AGE`] ago) is returned unchanged without
 /// asking: Instagram would refuse it.

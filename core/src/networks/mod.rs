@@ -464,6 +464,45 @@ pub(crate) async fn revoke(network: NetworkId, ctx: &Ctx<'_>, tokens: &TokenSet)
     }
 }
 
+/// What a cheap check (one GET of the signed-in identity) says about a grant's access token.
+/// Anything else — a timeout, a 5xx, a 429, an answer not recognised — is an `Err`: the check
+/// failed, and the account's status must not change because of it.
+#[derive(Debug)]
+pub(crate) enum Probe {
+    /// The token works.
+    Fine,
+    /// A recognised auth error (the network's own classification says so): reconnect.
+    SignInRejected(Error),
+    /// Refused for lack of a permission (HTTP 403 that is not an auth error): reconnect to grant it.
+    PermissionLost(Error),
+}
+
+/// A probe's answer judged by the network's classification (`classified`, only called for a
+/// failure): a recognised auth error or a 403 is a verdict; anything else is an error.
+pub(crate) fn probe_verdict(status: reqwest::StatusCode, classified: impl FnOnce() -> Error) -> Result<Probe> {
+    if status.is_success() {
+        return Ok(Probe::Fine);
+    }
+    match classified() {
+        e @ Error::Rejected { auth: true, .. } => Ok(Probe::SignInRejected(e)),
+        e @ Error::Rejected { .. } if status == reqwest::StatusCode::FORBIDDEN => Ok(Probe::PermissionLost(e)),
+        other => Err(other),
+    }
+}
+
+/// The cheap check of a grant: one GET per network (Graph `/me?fields=id`, Instagram `/me`,
+/// X `/2/users/me`, LinkedIn `userinfo`, Google's account list with a page size of 1).
+pub(crate) async fn probe(network: NetworkId, ctx: &PublishCtx<'_>, tokens: &TokenSet) -> Result<Probe> {
+    match network {
+        NetworkId::Facebook => facebook::probe(ctx, tokens).await,
+        NetworkId::Instagram => instagram::probe(ctx, tokens).await,
+        NetworkId::X => x::probe(ctx, tokens).await,
+        NetworkId::Linkedin => linkedin::probe(ctx, tokens).await,
+        NetworkId::GoogleBusiness => google::probe(ctx, tokens).await,
+        NetworkId::Tiktok | NetworkId::Wechat => Err(Error::NetworkNotSupported(network.name())),
+    }
+}
+
 /// What publishing needs besides the post: the HTTP client and every endpoint.
 pub(crate) struct PublishCtx<'a> {
     pub http: &'a net::Client,

@@ -217,6 +217,14 @@ async fn users_me(http: &net::Client, endpoints: &XEndpoints, access_token: &Sen
     })
 }
 
+/// The cheap check: `GET /2/users/me` with the access token, judged by [`classify`].
+pub(crate) async fn probe(ctx: &super::PublishCtx<'_>, tokens: &TokenSet) -> Result<super::Probe> {
+    let url =
+        ctx.endpoints.x.api.join("users/me").map_err(|e| Error::InvalidInput(format!("bad endpoint x.api: {e}")))?;
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    super::probe_verdict(answer.status, || classify(&answer))
+}
+
 /// The user as a candidate, checked: the id becomes the external id (and later part of API
 /// URLs), so it must be X's numeric id; the name is cleaned and bounded; the avatar is kept
 /// only on X's image CDN.

@@ -91,6 +91,17 @@ pub(super) async fn graph_get<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// The cheap check: `GET /me?fields=id` with the user token, judged by [`graph_failure`].
+pub(crate) async fn probe(
+    ctx: &crate::networks::PublishCtx<'_>,
+    tokens: &crate::vault::TokenSet,
+) -> Result<crate::networks::Probe> {
+    let mut url = net::join_resource(NAME, &ctx.endpoints.facebook.graph, "me", "")?;
+    url.query_pairs_mut().append_pair("fields", "id");
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    crate::networks::probe_verdict(answer.status, || graph_failure(NAME, answer.status, &answer.body, None))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

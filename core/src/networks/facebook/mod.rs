@@ -20,7 +20,7 @@ use super::{
 use crate::error::Result;
 use crate::oauth::PkceStyle;
 
-pub(crate) use graph::graph_failure;
+pub(crate) use graph::{graph_failure, probe};
 pub(crate) use oauth::{exchange_code, revoke, GraphToken};
 pub(crate) use pages::{after_consent, cdn_image, is_graph_id};
 pub(crate) use publish::publish;

@@ -55,6 +55,22 @@ pub(super) async fn get_json<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The cheap check: `GET /v2/userinfo` with the member's token, classified as every call.
+pub(crate) async fn probe(
+    ctx: &crate::networks::PublishCtx<'_>,
+    tokens: &crate::vault::TokenSet,
+) -> Result<crate::networks::Probe> {
+    let url = ctx
+        .endpoints
+        .linkedin
+        .api
+        .join("v2/userinfo")
+        .map_err(|e| Error::Internal(format!("LinkedIn endpoint: {e}")))?;
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    let status = answer.status;
+    crate::networks::probe_verdict(status, || ApiProblem::read(status.as_u16(), &answer.body).into_error())
+}
+
 /// LinkedIn's error body: `{"status", "serviceErrorCode"?, "code"?, "message"}`.
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -24,6 +24,7 @@ use crate::error::Result;
 use crate::oauth::PkceStyle;
 
 pub(crate) use accounts::after_consent;
+pub(crate) use api::probe;
 pub(crate) use oauth::{exchange_code, revoke};
 pub(crate) use publish::publish;
 pub(crate) use scopes::{authorize_refused, forget_organizations_refusal, may_ask_organizations};
