@@ -4,7 +4,9 @@
 
 pub mod accounts;
 pub mod api;
+pub mod clock;
 pub mod error;
+pub mod health;
 pub mod logging;
 pub mod net;
 pub mod networks;
@@ -35,6 +37,10 @@ use vault::Vault;
 pub enum CoreEvent {
     /// The set of accounts or one of their statuses changed.
     AccountsChanged,
+    /// Something the user should be told even with the window closed (a desktop notification):
+    /// an account's sign-in expires soon or needs a reconnect. Sent once per threshold per
+    /// account, remembered across restarts.
+    Notify { account_id: String, kind: api::NoticeKind },
 }
 
 /// How a [`Herald`] is set up. Everything environment-specific is here, so tests and demo mode
@@ -51,6 +57,8 @@ pub struct Config {
     pub refresh_margin: chrono::Duration,
     /// How long one request to a network may take ([`net::REQUEST_TIMEOUT`]).
     pub request_timeout: Duration,
+    /// The wall clock the health task reads (the system clock; a [`clock::TestClock`] in tests).
+    pub clock: Arc<dyn clock::Clock>,
 }
 
 impl Config {
@@ -62,6 +70,7 @@ impl Config {
             flow_timeout: Duration::from_secs(5 * 60),
             refresh_margin: chrono::Duration::minutes(10),
             request_timeout: net::REQUEST_TIMEOUT,
+            clock: Arc::new(clock::SystemClock),
         }
     }
 }
@@ -90,6 +99,7 @@ pub struct Herald {
     /// One lock per grant around writing and deleting its keyring entry.
     grant_locks: accounts::GrantLocks,
     scheduler: scheduler::SchedulerState,
+    health: health::HealthState,
 }
 
 impl Herald {
@@ -109,6 +119,7 @@ impl Herald {
             flows: Mutex::new(HashMap::new()),
             grant_locks: accounts::GrantLocks::default(),
             scheduler: scheduler::SchedulerState::default(),
+            health: health::HealthState::default(),
             config,
         });
         if pending_deletions {

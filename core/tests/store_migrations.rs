@@ -24,6 +24,7 @@ const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const V5_STATUS_REASON: i64 = 20_261_123_150_000;
 const V6_POSTS: i64 = 20_261_124_100_000;
+const V7_HEALTH_NOTICES: i64 = 20_261_125_120_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -96,7 +97,7 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
         V3_PENDING_KEYRING_DELETIONS => v3(),
-        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
+        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_HEALTH_NOTICES => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
             if version >= V5_STATUS_REASON {
@@ -106,6 +107,14 @@ async fn fill(pool: &SqlitePool, version: i64) {
                 all.push(
                     "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) VALUES \
                           ('p1', 'Pane caldo', NULL, 'draft', NULL, 'Europe/Rome', 1, 1)",
+                );
+            }
+            if version >= V7_HEALTH_NOTICES {
+                all.push("UPDATE accounts SET status_since = '2026-03-04T08:00:00+00:00' WHERE id = 'a2'");
+                all.push(
+                    "INSERT INTO health_notices (account_id, kind, for_expiry, notified_at) VALUES \
+                     ('a1', 'expires_20_days', '2026-03-01T11:00:00+00:00', '2026-03-04T08:00:00+00:00'), \
+                     ('a2', 'needs_reconnect', NULL, '2026-03-04T08:00:00+00:00')",
                 );
             }
             all
@@ -151,6 +160,23 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
         let post = store.post("p1").await.unwrap().expect("a draft survives the upgrade");
         assert_eq!((post.text.as_str(), post.zone.as_deref()), ("Pane caldo", Some("Europe/Rome")));
     }
+    let notices = store.sent_notices().await.unwrap();
+    let since = store.status_since("a2").await.unwrap();
+    if version >= V7_HEALTH_NOTICES {
+        use herald_core::api::NoticeKind;
+        let expiry = Some("2026-03-01T11:00:00Z".parse().unwrap());
+        assert_eq!(
+            notices,
+            vec![
+                ("a1".to_owned(), NoticeKind::Expires20Days, expiry),
+                ("a2".to_owned(), NoticeKind::NeedsReconnect, None)
+            ],
+            "notifications already sent stay sent across an upgrade"
+        );
+        assert_eq!(since, Some("2026-03-04T08:00:00Z".parse().unwrap()));
+    } else {
+        assert!(notices.is_empty() && since.is_none(), "nothing was sent before the table existed");
+    }
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
     let pending = store.pending_deletions().await.unwrap();
     match version {
@@ -163,7 +189,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
             assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
         }
-        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
+        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_HEALTH_NOTICES => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(
                 pending,

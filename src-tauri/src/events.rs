@@ -22,6 +22,10 @@ pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
                         tracing::warn!("could not notify the window: {e}");
                     }
                 }
+                Ok(CoreEvent::Notify { account_id, kind }) => {
+                    // Desktop notifications come with the tray; until then the log says it.
+                    tracing::info!(account = %account_id, kind = kind.as_str(), "notification due");
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     let _ = AccountsChanged.emit(&app);
                 }

@@ -333,6 +333,7 @@ impl Herald {
         }
         tracing::info!(network = network.as_str(), connected = stored.len(), "accounts connected");
         self.emit(CoreEvent::AccountsChanged);
+        self.wake_health();
         Ok(stored)
     }
 
@@ -401,6 +402,7 @@ impl Herald {
         }
         tracing::info!(network = network.as_str(), revoke = ?outcome.revoke, "account disconnected");
         self.emit(CoreEvent::AccountsChanged);
+        self.wake_health();
         Ok(outcome)
     }
 

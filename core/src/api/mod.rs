@@ -280,5 +280,7 @@ pub struct ConnectCheck {
     pub detail: Option<String>,
 }
 
+mod health;
 mod posts;
+pub use health::*;
 pub use posts::*;
