@@ -9,7 +9,7 @@ mod events;
 mod security_tests;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use herald_core::Herald;
 use tauri::Manager;
@@ -27,11 +27,6 @@ pub struct AppState {
     /// The keyring probe started at boot, so the first status answer does not wait on D-Bus.
     pub keyring_probe: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<herald_core::vault::KeyringHealth>>>,
 }
-
-/// How often connections are checked. Tokens are refreshed when they expire within the core's
-/// margin (10 minutes), so checking every 5 minutes always catches them; each check reads the
-/// keyring once per grant, which is also how a cleared entry is noticed.
-const HEALTH_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// Commands and events, declared once; the TypeScript bindings are generated from this.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -163,15 +158,11 @@ pub(crate) fn allow_demo_images(csp: &mut Option<tauri::utils::config::Csp>, dem
     }
 }
 
+/// Connection health lives in the core: one task that sleeps until a renewal, a warning or a
+/// check is due (see `herald_core::health`). It must start inside Tauri's runtime.
 fn spawn_health_checks(herald: Arc<Herald>) {
     tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(HEALTH_INTERVAL);
-        loop {
-            tick.tick().await;
-            if let Err(e) = herald.check_accounts().await {
-                tracing::warn!("connection check failed: {e}");
-            }
-        }
+        herald.start_health();
     });
 }
 
