@@ -24,6 +24,7 @@ const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const V5_STATUS_REASON: i64 = 20_261_123_150_000;
 const V6_POSTS: i64 = 20_261_124_100_000;
+const V7_ATTEMPT_RETRIES: i64 = 20_261_125_110_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -96,7 +97,7 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
         V3_PENDING_KEYRING_DELETIONS => v3(),
-        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
+        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_ATTEMPT_RETRIES => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
             if version >= V5_STATUS_REASON {
@@ -106,6 +107,10 @@ async fn fill(pool: &SqlitePool, version: i64) {
                 all.push(
                     "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) VALUES \
                           ('p1', 'Pane caldo', NULL, 'draft', NULL, 'Europe/Rome', 1, 1)",
+                );
+                all.push(
+                    "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state, retryable) VALUES \
+                     ('t1', 'p1', 'a1', 'google_business', 5, 'scheduled', 0)",
                 );
             }
             all
@@ -150,6 +155,8 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
     if version >= V6_POSTS {
         let post = store.post("p1").await.unwrap().expect("a draft survives the upgrade");
         assert_eq!((post.text.as_str(), post.zone.as_deref()), ("Pane caldo", Some("Europe/Rome")));
+        let attempt = store.attempt("t1").await.unwrap().expect("an attempt survives the upgrade");
+        assert_eq!((attempt.state, attempt.reason), (herald_core::api::AttemptState::Scheduled, None));
     }
     let locale_at = store.setting_updated_at("locale").await.unwrap().expect("updated_at is filled in");
     let pending = store.pending_deletions().await.unwrap();
@@ -163,7 +170,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
             assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
         }
-        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS => {
+        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_ATTEMPT_RETRIES => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(
                 pending,

@@ -281,4 +281,6 @@ pub struct ConnectCheck {
 }
 
 mod posts;
+mod publishing;
 pub use posts::*;
+pub use publishing::*;

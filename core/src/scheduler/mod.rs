@@ -1,8 +1,17 @@
-//! The scheduler: one task that sleeps until the next due attempt (`sleep_until`) or until
-//! something changes (a [`Notify`]), never on a fixed interval. Each attempt is written
+//! The scheduler: one task that sleeps until the next due attempt (a wall-clock timer, see
+//! [`wake`]) or until something changes (a [`Notify`]), never on a fixed interval. Each attempt is written
 //! `publishing` durably before the one network call; a timeout or any doubt makes it
 //! `unconfirmed`, and an attempt found `publishing` at start (the app died mid-call) becomes
-//! `unconfirmed` too: nothing is ever sent twice.
+//! `unconfirmed` too: nothing is ever sent twice. Unconfirmed attempts are looked up on the
+//! network ([`reconcile`]); calls that surely published nothing are retried with backoff
+//! ([`retry`]); known quotas are respected before calling ([`quota`]); posts missed while
+//! Herald was not running are held for the user ([`catchup`]).
+
+pub mod catchup;
+pub mod quota;
+pub mod reconcile;
+pub mod retry;
+pub mod wake;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,10 +21,11 @@ use chrono::Utc;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::api::{AttemptReason, AttemptState};
+use crate::api::{AttemptReason, AttemptState, PublishingStatus, QuotaUse};
 use crate::error::Result;
 use crate::networks::{self, NetworkId, PostContent, PublishCtx, PublishFailure};
-use crate::store::posts::{DueAttempt, Outcome};
+use crate::store::attempts::ReadyAttempt;
+use crate::store::posts::Outcome;
 use crate::Herald;
 
 /// Settings key of the "pause publishing" switch.
@@ -30,6 +40,8 @@ const BATCH: i64 = 20;
 #[derive(Debug, Default)]
 pub struct SchedulerState {
     notify: Notify,
+    /// One reconciliation at a time (a listed post is matched to at most one attempt).
+    reconciling: tokio::sync::Mutex<()>,
     paused: AtomicBool,
     running: AtomicBool,
     wakeups: AtomicU64,
@@ -81,15 +93,26 @@ impl Herald {
         }
         let paused = self.store().setting(PAUSED_SETTING).await?.is_some();
         self.scheduler.paused.store(paused, Ordering::SeqCst);
+        self.hold_missed(Utc::now()).await?;
+        // Look up what an earlier run left unconfirmed, beside the publishing loop.
+        let reconciler = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let Some(herald) = reconciler.upgrade() else { return };
+            match herald.reconcile().await {
+                Ok(report) if report.checked > 0 => tracing::info!(?report, "reconciled unconfirmed attempts at start"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("reconciliation at start: {e}"),
+            }
+        });
         let herald = Arc::downgrade(self);
         Ok(Some(tokio::spawn(async move {
             loop {
                 let Some(herald) = herald.upgrade() else { return };
                 match herald.scheduler_turn().await {
-                    Ok(Some(sleep)) => {
+                    Ok(Some(until)) => {
                         let wait = herald.clone();
                         drop(herald);
-                        wait.sleep_or_wake(sleep).await;
+                        wait.sleep_or_wake(until).await;
                     }
                     Ok(None) => {}
                     Err(e) => {
@@ -97,24 +120,24 @@ impl Herald {
                         // A storage error: wait for a change rather than spin.
                         let wait = herald.clone();
                         drop(herald);
-                        wait.sleep_or_wake(Some(Duration::from_secs(60))).await;
+                        wait.sleep_or_wake(Some(Utc::now() + chrono::Duration::seconds(60))).await;
                     }
                 }
             }
         })))
     }
 
-    /// One pass: publish what is due. `Ok(Some(d))`: sleep up to `d` (`None`: until woken);
-    /// `Ok(None)`: go round again at once.
-    async fn scheduler_turn(&self) -> Result<Option<Option<Duration>>> {
+    /// One pass: publish what is ready. `Ok(Some(at))`: sleep until the wall clock reads `at`
+    /// (`None`: until woken); `Ok(None)`: go round again at once.
+    async fn scheduler_turn(&self) -> Result<Option<Option<chrono::DateTime<Utc>>>> {
         if self.publishing_paused() {
             return Ok(Some(None));
         }
         let now = Utc::now();
         self.store().mark_waiting(now).await?;
-        let due = self.store().due_attempts(now, BATCH).await?;
-        if !due.is_empty() {
-            for attempt in due {
+        let ready = self.store().ready_attempts(now, BATCH).await?;
+        if !ready.is_empty() {
+            for attempt in ready {
                 if self.publishing_paused() {
                     break;
                 }
@@ -122,19 +145,56 @@ impl Herald {
             }
             return Ok(None);
         }
-        Ok(Some(self.store().next_due().await?.map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))))
+        Ok(Some(self.store().next_wake().await?))
     }
 
-    /// Sleep until `sleep` has passed or something wakes the scheduler, then compare how far
-    /// the wall clock moved with the monotonic time slept: a jump is counted and logged (the
-    /// next pass reads the due list again by the wall clock, so nothing is missed).
-    async fn sleep_or_wake(&self, sleep: Option<Duration>) {
+    /// What the scheduler is doing: paused or not, when it next acts, and each connected
+    /// account's use of its network's quota.
+    pub async fn publishing_status(&self) -> Result<PublishingStatus> {
+        let now = Utc::now();
+        let mut quotas = Vec::new();
+        for account in self.store().accounts().await? {
+            if account.status != crate::api::AccountStatus::Connected {
+                continue;
+            }
+            let Some(q) = quota::quota_for(account.network, account.kind) else { continue };
+            let starts = self.store().publish_starts(&account.id, now - q.window).await?;
+            quotas.push(QuotaUse {
+                network: account.network,
+                used: u32::try_from(starts.len()).unwrap_or(u32::MAX),
+                limit: q.limit,
+                window_secs: u32::try_from(q.window.num_seconds()).unwrap_or(u32::MAX),
+                frees_at: starts.first().map(|t| *t + q.window),
+                account_id: account.id,
+            });
+        }
+        Ok(PublishingStatus { paused: self.publishing_paused(), next_due: self.store().next_wake().await?, quotas })
+    }
+
+    /// Sleep until the wall clock reads `until` (see [`wake`]: this survives suspend) or
+    /// something wakes the scheduler, then compare how far the wall clock moved with the
+    /// monotonic time slept: a jump (resume from suspend, a clock change) is counted and logged,
+    /// and what became overdue by more than the grace period meanwhile is held as missed (the
+    /// next pass reads the due list again by the wall clock).
+    async fn sleep_or_wake(&self, until: Option<chrono::DateTime<Utc>>) {
         let wall_before = Utc::now();
         let mono_before = Instant::now();
-        match sleep {
-            Some(d) => {
+        match until {
+            Some(at) => {
                 tokio::select! {
-                    () = tokio::time::sleep_until(mono_before + d) => {}
+                    woke = wake::sleep_until_wall(at) => match woke {
+                        Ok(wake::WallWake::Reached) => {}
+                        Ok(wake::WallWake::ClockSet) => tracing::info!("the wall clock was set"),
+                        Err(e) => {
+                            // No timer: fall back to the monotonic clock rather than spin.
+                            tracing::warn!("wall-clock timer: {e}");
+                            let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                            tokio::select! {
+                                () = tokio::time::sleep(left) => {}
+                                () = self.scheduler.notify.notified() => {}
+                            }
+                        }
+                    },
                     () = self.scheduler.notify.notified() => {}
                 }
             }
@@ -146,11 +206,16 @@ impl Herald {
         if (wall - mono).abs() > CLOCK_JUMP {
             self.scheduler.clock_jumps.fetch_add(1, Ordering::Relaxed);
             tracing::info!(wall_ms = wall.num_milliseconds(), slept_ms = mono.num_milliseconds(), "clock jumped");
+            if let Err(e) = self.hold_missed(Utc::now()).await {
+                tracing::warn!("holding missed posts after a clock jump: {e}");
+            }
         }
     }
 
-    /// Publish one due attempt: `publishing` first (durably), one network call, its outcome.
-    async fn publish_attempt(&self, due: &DueAttempt) -> Result<()> {
+    /// Publish one ready attempt: its quota checked first (over it, the attempt waits without
+    /// calling), `publishing` written durably, one network call, its outcome; a call that surely
+    /// published nothing goes back to wait for a retry, up to [`retry::MAX_TRIES`] calls.
+    async fn publish_attempt(&self, due: &ReadyAttempt) -> Result<()> {
         let now = Utc::now();
         let Some(network) = NetworkId::parse(&due.network) else {
             return self.fail_before_call(&due.id, AttemptReason::NotSupported).await;
@@ -174,6 +239,13 @@ impl Herald {
             self.check_accounts().await?;
             return Ok(());
         };
+        if let Some(q) = quota::quota_for(network, account.kind) {
+            let starts = self.store().publish_starts(&account.id, now - q.window).await?;
+            if let Some(until) = quota::wait_until(q, &starts, now) {
+                tracing::info!(attempt = %due.id, network = network.as_str(), %until, "quota used up: waiting");
+                return self.store().wait_for_quota(&due.id, until).await;
+            }
+        }
         if !self.store().begin_publishing(&due.id, now).await? {
             return Ok(());
         }
@@ -181,6 +253,13 @@ impl Herald {
         let content = PostContent { text: &text, link: post.link.as_deref() };
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
+        let tries = due.tries + 1;
+        if outcome.retryable && tries < retry::MAX_TRIES {
+            let reason = outcome.reason.unwrap_or(AttemptReason::NetworkUnavailable);
+            let at = retry::next_try(tries, outcome.retry_at, Utc::now(), retry::random());
+            tracing::info!(attempt = %due.id, network = network.as_str(), tries, %at, reason = reason.as_str(), "nothing was published: retrying later");
+            return self.store().retry_later(&due.id, reason, at, outcome.detail.as_deref()).await;
+        }
         tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
         self.store().finish_attempt(&due.id, &outcome, Utc::now()).await?;
         if outcome.reason == Some(AttemptReason::SignInRejected) {

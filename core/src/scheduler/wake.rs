@@ -1,0 +1,79 @@
+//! Sleeping until a wall-clock instant in a way that survives suspend.
+//!
+//! tokio's timers run on `CLOCK_MONOTONIC`, which on Linux stops while the computer sleeps: a
+//! post due at 09:00 would go out 09:00 + however long the lid was closed. On Linux the
+//! scheduler sleeps on a `timerfd` armed on `CLOCK_REALTIME` at the absolute due instant
+//! (`TFD_TIMER_ABSTIME`), so it fires as soon as the computer is awake past that instant, and
+//! with `TFD_TIMER_CANCEL_ON_SET`, so a clock change (NTP step, the user setting the time)
+//! wakes it at once (`ECANCELED`) to look at the due list again. Other systems fall back to
+//! tokio's sleep for the remaining duration.
+
+use chrono::{DateTime, Utc};
+
+/// Why a wall-clock sleep ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WallWake {
+    /// The instant was reached.
+    Reached,
+    /// The wall clock was set (a discontinuous change): the instant may have moved.
+    ClockSet,
+}
+
+/// A timerfd as tokio's `AsyncFd` wants it (nix's `TimerFd` implements only `AsFd`).
+#[cfg(target_os = "linux")]
+struct Timer(nix::sys::timerfd::TimerFd);
+
+#[cfg(target_os = "linux")]
+impl std::os::fd::AsRawFd for Timer {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        use std::os::fd::AsFd;
+        self.0.as_fd().as_raw_fd()
+    }
+}
+
+/// Sleep until the wall clock reads `at` (at once if it already does).
+#[cfg(target_os = "linux")]
+pub async fn sleep_until_wall(at: DateTime<Utc>) -> std::io::Result<WallWake> {
+    use std::os::fd::{AsFd, AsRawFd};
+
+    use nix::errno::Errno;
+    use nix::sys::time::TimeSpec;
+    use nix::sys::timerfd::{ClockId, Expiration, TimerFd, TimerFlags, TimerSetTimeFlags};
+    use tokio::io::unix::AsyncFd;
+    use tokio::io::Interest;
+
+    let timer = TimerFd::new(ClockId::CLOCK_REALTIME, TimerFlags::TFD_NONBLOCK | TimerFlags::TFD_CLOEXEC)?;
+    // An all-zero value would disarm the timer; the epoch itself is long past anyway.
+    let secs = at.timestamp().max(0);
+    let nanos = if secs == 0 { 1 } else { i64::from(at.timestamp_subsec_nanos()) };
+    timer.set(
+        Expiration::OneShot(TimeSpec::new(secs, nanos)),
+        TimerSetTimeFlags::TFD_TIMER_ABSTIME | TimerSetTimeFlags::TFD_TIMER_CANCEL_ON_SET,
+    )?;
+    // `AsyncFd` owns the timer, so its descriptor stays open exactly as long as it is
+    // registered: the I/O-safety concern behind the deprecation cannot arise here, and the
+    // replacement (`register_with_interest`) is `unsafe`, which this workspace forbids.
+    #[allow(deprecated)]
+    let fd = AsyncFd::with_interest(Timer(timer), Interest::READABLE)?;
+    loop {
+        let mut ready = fd.readable().await?;
+        let read = ready.try_io(|inner| {
+            let mut expirations = [0_u8; 8];
+            nix::unistd::read(inner.get_ref().0.as_fd().as_raw_fd(), &mut expirations).map_err(std::io::Error::from)
+        });
+        match read {
+            Ok(Ok(_)) => return Ok(WallWake::Reached),
+            Ok(Err(e)) if e.raw_os_error() == Some(Errno::ECANCELED as i32) => return Ok(WallWake::ClockSet),
+            Ok(Err(e)) => return Err(e),
+            Err(_would_block) => continue,
+        }
+    }
+}
+
+/// Sleep until the wall clock reads `at`: elsewhere, tokio's monotonic sleep for the time left.
+#[cfg(not(target_os = "linux"))]
+pub async fn sleep_until_wall(at: DateTime<Utc>) -> std::io::Result<WallWake> {
+    let left = (at - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(left).await;
+    Ok(WallWake::Reached)
+}
