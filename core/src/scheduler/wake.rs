@@ -77,3 +77,26 @@ pub async fn sleep_until_wall(at: DateTime<Utc>) -> std::io::Result<WallWake> {
     tokio::time::sleep(left).await;
     Ok(WallWake::Reached)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_timer_armed_200_ms_ahead_fires_once_at_that_wall_time() {
+        let at = Utc::now() + chrono::Duration::milliseconds(200);
+        let start = Instant::now();
+        assert_eq!(sleep_until_wall(at).await.unwrap(), WallWake::Reached);
+        let slept = start.elapsed().as_millis();
+        assert!(Utc::now() >= at, "not before the instant");
+        assert!((190..400).contains(&slept), "slept {slept} ms");
+
+        let start = Instant::now();
+        let past = Utc::now() - chrono::Duration::seconds(1);
+        assert_eq!(sleep_until_wall(past).await.unwrap(), WallWake::Reached);
+        assert!(start.elapsed().as_millis() < 50, "an instant already passed fires at once");
+    }
+}
