@@ -73,6 +73,9 @@ impl Rng {
     }
 }
 
+/// id, state, reason, network post id, text.
+type AttemptRow = (String, String, Option<String>, Option<String>, String);
+
 async fn count(herald: &Herald, state: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM publish_attempts WHERE state = ?")
         .bind(state)
@@ -163,7 +166,7 @@ async fn sigkill_at_random_never_publishes_twice_and_reconciliation_resolves_wha
     let twice: Vec<_> = texts.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "published twice: {twice:?}");
 
-    let rows: Vec<(String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let rows: Vec<AttemptRow> = sqlx::query_as(
         "SELECT a.id, a.state, a.reason, a.network_post_id, p.text FROM publish_attempts a JOIN posts p ON p.id = a.post_id",
     )
     .fetch_all(w.herald.store().pool())
@@ -202,6 +205,6 @@ async fn sigkill_at_random_never_publishes_twice_and_reconciliation_resolves_wha
          last reconcile {report:?}",
         rows.len(),
         started.elapsed().as_secs_f64(),
-        mid_call - i64::try_from(unconfirmed).unwrap(),
+        mid_call - i64::from(unconfirmed),
     );
 }
