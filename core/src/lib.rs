@@ -134,6 +134,10 @@ impl Herald {
     }
 
     fn emit(&self, event: CoreEvent) {
+        if matches!(event, CoreEvent::AccountsChanged) {
+            // An account connected again may free attempts that waited for it.
+            self.wake_scheduler();
+        }
         // No subscriber is fine (headless use).
         let _ = self.events.send(event);
     }

@@ -58,7 +58,7 @@ async fn overdue_posts_within_the_grace_publish_and_the_others_wait_for_the_user
     assert_eq!(w.herald.posts_resolve_missed(&one(1), MissedAction::Reschedule { at }).await.unwrap(), 1);
     let moved = settled(&w.herald, &posts[2], Duration::from_secs(5)).await.remove(0);
     assert_eq!(moved.state, AttemptState::Published);
-    assert!(moved.started_at.unwrap() >= at, "at the new time: {moved:?}");
+    assert!(ms(moved.started_at.unwrap()) >= ms(at), "at the new time (to the millisecond): {moved:?}");
 
     assert_eq!(w.herald.posts_resolve_missed(&one(2), MissedAction::KeepAsDraft).await.unwrap(), 1);
     let kept = w.herald.posts_get(&posts[3]).await.unwrap();

@@ -61,3 +61,35 @@ async fn rejected_content_fails_at_once_with_the_networks_reason() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(w.sandbox.hits(Endpoint::XTweets), 2, "one call each, no retry");
 }
+
+/// The network refuses the sign-in (the grant was revoked): nothing was published, so the
+/// attempt waits, saying the account needs a reconnect; reconnecting publishes it, once, with
+/// nothing else waking the scheduler.
+#[tokio::test]
+async fn a_refused_sign_in_waits_for_the_reconnect_then_publishes() {
+    let (w, _) = world_for_x().await;
+    let x = connect_all(&w, NetworkId::X).await;
+    w.herald.start_scheduler().await.unwrap();
+    w.sandbox.revoke_all_for_tests();
+    let post = schedule(&w.herald, "After the reconnect", &[&x[0]], Utc::now()).await;
+    let waiting =
+        until(&w.herald, &post, Duration::from_secs(5), |a| a[0].reason == Some(AttemptReason::NeedsReconnect))
+            .await
+            .remove(0);
+    assert_eq!(waiting.state, AttemptState::Scheduled, "it waits, it has not failed: {waiting:?}");
+    let start = std::time::Instant::now();
+    while w.herald.store().account(&x[0].id).await.unwrap().unwrap().0.status
+        != herald_core::api::AccountStatus::NeedsReconnect
+    {
+        assert!(start.elapsed() < Duration::from_secs(5), "the account is marked");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert!(w.sandbox.published().is_empty());
+    assert_eq!(w.herald.store().attempts_of(&post).await.unwrap()[0].state, AttemptState::Scheduled);
+
+    connect_all(&w, NetworkId::X).await;
+    let done = settled(&w.herald, &post, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(done.state, AttemptState::Published, "{done:?}");
+    assert_eq!(w.sandbox.published().len(), 1);
+}

@@ -59,7 +59,11 @@ impl Herald {
     /// Wake the scheduler: something it depends on changed (a post, an account, the network
     /// came back, the computer resumed). Cheap; a wake with nothing due costs one query.
     pub fn wake_scheduler(&self) {
-        self.scheduler.notify.notify_one();
+        // Before the task starts there is nothing to wake (it reads everything when it starts),
+        // and a stored permit would cost it a spurious first wake-up.
+        if self.scheduler.running.load(Ordering::SeqCst) {
+            self.scheduler.notify.notify_one();
+        }
     }
 
     pub fn scheduler_stats(&self) -> SchedulerStats {
@@ -230,11 +234,11 @@ impl Herald {
             .find(|t| t.account_id == due.account_id)
             .and_then(|t| t.variant.clone())
             .unwrap_or_else(|| post.text.clone());
-        let tokens = match grant {
-            Some(grant) => self.vault().tokens(&grant).await?,
+        let tokens = match &grant {
+            Some(grant) => self.vault().tokens(grant).await?,
             None => None,
         };
-        let Some(tokens) = tokens else {
+        let (Some(tokens), Some(grant)) = (tokens, grant) else {
             // The sign-in is gone: the account needs a reconnect, and the attempt waits.
             self.check_accounts().await?;
             return Ok(());
@@ -254,6 +258,18 @@ impl Herald {
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
         let tries = due.tries + 1;
+        if outcome.reason == Some(AttemptReason::SignInRejected) && tries < retry::MAX_TRIES {
+            // The network refused the sign-in, so nothing was published: the account needs a
+            // reconnect (its card says so), and the attempt waits for it, saying why.
+            let at = retry::next_try(tries, None, Utc::now(), retry::random());
+            self.store().retry_later(&due.id, AttemptReason::NeedsReconnect, at, outcome.detail.as_deref()).await?;
+            let why = outcome.detail.as_deref().unwrap_or("the network refused the sign-in");
+            let problem = Some((crate::api::StatusReason::SignInRejected, why));
+            self.store().record_check(&grant, Some(crate::api::AccountStatus::NeedsReconnect), problem, None).await?;
+            tracing::warn!(attempt = %due.id, network = network.as_str(), "sign-in refused while publishing: needs reconnect");
+            self.emit(crate::CoreEvent::AccountsChanged);
+            return Ok(());
+        }
         if outcome.retryable && tries < retry::MAX_TRIES {
             let reason = outcome.reason.unwrap_or(AttemptReason::NetworkUnavailable);
             let at = retry::next_try(tries, outcome.retry_at, Utc::now(), retry::random());
@@ -261,11 +277,7 @@ impl Herald {
             return self.store().retry_later(&due.id, reason, at, outcome.detail.as_deref()).await;
         }
         tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
-        self.store().finish_attempt(&due.id, &outcome, Utc::now()).await?;
-        if outcome.reason == Some(AttemptReason::SignInRejected) {
-            self.check_accounts().await?;
-        }
-        Ok(())
+        self.store().finish_attempt(&due.id, &outcome, Utc::now()).await
     }
 
     async fn fail_before_call(&self, id: &str, reason: AttemptReason) -> Result<()> {
