@@ -33,6 +33,8 @@ pub const PAUSED_SETTING: &str = "publishing.paused";
 /// A wall-clock move this much larger than the monotonic time slept is a jump (resume from
 /// sleep, a clock change).
 const CLOCK_JUMP: chrono::Duration = chrono::Duration::seconds(2);
+/// How long after a network change the waiting retries go.
+const NETWORK_SETTLE: Duration = Duration::from_secs(2);
 /// How many due attempts are read at once.
 const BATCH: i64 = 20;
 
@@ -108,6 +110,7 @@ impl Herald {
                 Err(e) => tracing::warn!("reconciliation at start: {e}"),
             }
         });
+        self.watch_network();
         let herald = Arc::downgrade(self);
         Ok(Some(tokio::spawn(async move {
             loop {
@@ -150,6 +153,35 @@ impl Herald {
             return Ok(None);
         }
         Ok(Some(self.store().next_wake().await?))
+    }
+
+    /// When an interface comes up or gets an address (the network may be back), attempts
+    /// waiting to retry because the network was unreachable go at once (after a short settle),
+    /// and the scheduler wakes only if there were any.
+    fn watch_network(self: &Arc<Self>) {
+        let changes = match wake::NetworkChanges::open() {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::info!("not watching the network ({e}); retries back off instead");
+                return;
+            }
+        };
+        let herald = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while changes.next().await.is_ok() {
+                // Interfaces come up in steps (link, then addresses, then routes).
+                tokio::time::sleep(NETWORK_SETTLE).await;
+                let Some(herald) = herald.upgrade() else { return };
+                match herald.store().release_network_waits(Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(released) => {
+                        tracing::info!(released, "the network changed: retrying now");
+                        herald.wake_scheduler();
+                    }
+                    Err(e) => tracing::warn!("network change: {e}"),
+                }
+            }
+        });
     }
 
     /// What the scheduler is doing: paused or not, when it next acts, and each connected

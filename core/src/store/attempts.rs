@@ -99,6 +99,19 @@ impl Store {
         Ok(())
     }
 
+    /// The network may be back: attempts waiting to retry because it was unreachable may go
+    /// now instead of at the end of their backoff. Returns how many.
+    pub(crate) async fn release_network_waits(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE publish_attempts SET retry_at = ?1 WHERE state = 'scheduled' \
+             AND reason = 'network_unavailable' AND retry_at > ?1",
+        )
+        .bind(ms(now))
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+
     /// A scheduled attempt waits for its account's quota to free up at `until` (no call made).
     pub(crate) async fn wait_for_quota(&self, id: &str, until: DateTime<Utc>) -> Result<()> {
         sqlx::query(
