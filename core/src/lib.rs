@@ -135,7 +135,9 @@ impl Herald {
 
     fn emit(&self, event: CoreEvent) {
         if matches!(event, CoreEvent::AccountsChanged) {
-            // An account connected again may free attempts that waited for it.
+            // Tokens may have changed; an account connected again may free attempts that
+            // waited for it.
+            self.forget_cached_tokens();
             self.wake_scheduler();
         }
         // No subscriber is fine (headless use).

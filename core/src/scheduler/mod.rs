@@ -33,6 +33,8 @@ pub const PAUSED_SETTING: &str = "publishing.paused";
 /// A wall-clock move this much larger than the monotonic time slept is a jump (resume from
 /// sleep, a clock change).
 const CLOCK_JUMP: chrono::Duration = chrono::Duration::seconds(2);
+/// How long the scheduler reuses a grant's tokens read from the keyring.
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5 * 60);
 /// How long after a network change the waiting retries go.
 const NETWORK_SETTLE: Duration = Duration::from_secs(2);
 /// How many due attempts are read at once.
@@ -44,6 +46,10 @@ pub struct SchedulerState {
     notify: Notify,
     /// One reconciliation at a time (a listed post is matched to at most one attempt).
     reconciling: tokio::sync::Mutex<()>,
+    /// Grants' tokens as last read from the keyring (a read costs tens of milliseconds over
+    /// D-Bus, too slow per publish): dropped whenever accounts change (a refresh, a reconnect,
+    /// a disconnect all say so) and after [`TOKEN_CACHE_TTL`].
+    tokens: std::sync::Mutex<std::collections::HashMap<String, (Instant, crate::vault::TokenSet)>>,
     paused: AtomicBool,
     running: AtomicBool,
     wakeups: AtomicU64,
@@ -267,10 +273,10 @@ impl Herald {
             .and_then(|t| t.variant.clone())
             .unwrap_or_else(|| post.text.clone());
         let tokens = match &grant {
-            Some(grant) => self.vault().tokens(grant).await?,
+            Some(grant) => self.grant_tokens(grant).await?,
             None => None,
         };
-        let (Some(tokens), Some(grant)) = (tokens, grant) else {
+        let (Some((tokens, cached)), Some(grant)) = (tokens, grant) else {
             // The sign-in is gone: the account needs a reconnect, and the attempt waits.
             self.check_accounts().await?;
             return Ok(());
@@ -295,6 +301,12 @@ impl Herald {
             // reconnect (its card says so), and the attempt waits for it, saying why.
             let at = retry::next_try(tries, None, Utc::now(), retry::random());
             self.store().retry_later(&due.id, AttemptReason::NeedsReconnect, at, outcome.detail.as_deref()).await?;
+            if cached {
+                // Maybe only the copy was stale (refreshed meanwhile): the next try reads the
+                // keyring before anyone is told to reconnect.
+                self.forget_cached_tokens();
+                return Ok(());
+            }
             let why = outcome.detail.as_deref().unwrap_or("the network refused the sign-in");
             let problem = Some((crate::api::StatusReason::SignInRejected, why));
             self.store().record_check(&grant, Some(crate::api::AccountStatus::NeedsReconnect), problem, None).await?;
@@ -310,6 +322,30 @@ impl Herald {
         }
         tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
         self.store().finish_attempt(&due.id, &outcome, Utc::now()).await
+    }
+
+    /// A grant's tokens: from the scheduler's short-lived copy, else from the keyring.
+    /// `true` with them: they came from that copy.
+    async fn grant_tokens(&self, grant: &str) -> Result<Option<(crate::vault::TokenSet, bool)>> {
+        if let Ok(cache) = self.scheduler.tokens.lock() {
+            if let Some((read, tokens)) = cache.get(grant) {
+                if read.elapsed() < TOKEN_CACHE_TTL {
+                    return Ok(Some((tokens.clone(), true)));
+                }
+            }
+        }
+        let tokens = self.vault().tokens(grant).await?;
+        if let (Some(tokens), Ok(mut cache)) = (&tokens, self.scheduler.tokens.lock()) {
+            cache.insert(grant.to_owned(), (Instant::now(), tokens.clone()));
+        }
+        Ok(tokens.map(|t| (t, false)))
+    }
+
+    /// Forget every grant's tokens read from the keyring (accounts changed).
+    pub(crate) fn forget_cached_tokens(&self) {
+        if let Ok(mut cache) = self.scheduler.tokens.lock() {
+            cache.clear();
+        }
     }
 
     async fn fail_before_call(&self, id: &str, reason: AttemptReason) -> Result<()> {
