@@ -23,6 +23,11 @@ const COMMANDS: &[&str] = &[
     "mode_status",
     "mode_use_live",
     "mode_use_demo",
+    "publishing_status",
+    "publishing_pause",
+    "posts_reconcile",
+    "posts_missed",
+    "posts_resolve_missed",
 ];
 
 fn main() {

@@ -145,6 +145,12 @@ impl Herald {
     }
 
     fn emit(&self, event: CoreEvent) {
+        if matches!(event, CoreEvent::AccountsChanged) {
+            // Tokens may have changed; an account connected again may free attempts that
+            // waited for it.
+            self.forget_cached_tokens();
+            self.wake_scheduler();
+        }
         // No subscriber is fine (headless use).
         let _ = self.events.send(event);
     }

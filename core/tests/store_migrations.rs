@@ -24,7 +24,8 @@ const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const V5_STATUS_REASON: i64 = 20_261_123_150_000;
 const V6_POSTS: i64 = 20_261_124_100_000;
-const V7_HEALTH_NOTICES: i64 = 20_261_125_120_000;
+const V7_ATTEMPT_RETRIES: i64 = 20_261_125_110_000;
+const V8_HEALTH_NOTICES: i64 = 20_261_125_120_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
 fn migration_files() -> Vec<PathBuf> {
@@ -97,7 +98,7 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
         V3_PENDING_KEYRING_DELETIONS => v3(),
-        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_HEALTH_NOTICES => {
+        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_ATTEMPT_RETRIES | V8_HEALTH_NOTICES => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
             if version >= V5_STATUS_REASON {
@@ -108,8 +109,12 @@ async fn fill(pool: &SqlitePool, version: i64) {
                     "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) VALUES \
                           ('p1', 'Pane caldo', NULL, 'draft', NULL, 'Europe/Rome', 1, 1)",
                 );
+                all.push(
+                    "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state, retryable) VALUES \
+                     ('t1', 'p1', 'a1', 'google_business', 5, 'scheduled', 0)",
+                );
             }
-            if version >= V7_HEALTH_NOTICES {
+            if version >= V8_HEALTH_NOTICES {
                 all.push("UPDATE accounts SET status_since = '2026-03-04T08:00:00+00:00' WHERE id = 'a2'");
                 all.push(
                     "INSERT INTO health_notices (account_id, kind, for_expiry, notified_at) VALUES \
@@ -159,10 +164,12 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
     if version >= V6_POSTS {
         let post = store.post("p1").await.unwrap().expect("a draft survives the upgrade");
         assert_eq!((post.text.as_str(), post.zone.as_deref()), ("Pane caldo", Some("Europe/Rome")));
+        let attempt = store.attempt("t1").await.unwrap().expect("an attempt survives the upgrade");
+        assert_eq!((attempt.state, attempt.reason), (herald_core::api::AttemptState::Scheduled, None));
     }
     let notices = store.sent_notices().await.unwrap();
     let since = store.status_since("a2").await.unwrap();
-    if version >= V7_HEALTH_NOTICES {
+    if version >= V8_HEALTH_NOTICES {
         use herald_core::api::NoticeKind;
         let expiry = Some("2026-03-01T11:00:00Z".parse().unwrap());
         assert_eq!(
@@ -189,7 +196,12 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
             assert_eq!(store.setting("window.width").await.unwrap().as_deref(), Some("1200"));
             assert!(pending.is_empty(), "no keyring delete was pending before the table existed");
         }
-        V3_PENDING_KEYRING_DELETIONS | V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_HEALTH_NOTICES => {
+        V3_PENDING_KEYRING_DELETIONS
+        | V4_MISSING_PERMISSIONS
+        | V5_STATUS_REASON
+        | V6_POSTS
+        | V7_ATTEMPT_RETRIES
+        | V8_HEALTH_NOTICES => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(
                 pending,

@@ -53,6 +53,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::mode::mode_status,
             commands::mode::mode_use_live,
             commands::mode::mode_use_demo,
+            commands::publishing::publishing_status,
+            commands::publishing::publishing_pause,
+            commands::publishing::posts_reconcile,
+            commands::publishing::posts_missed,
+            commands::publishing::posts_resolve_missed,
         ])
         .events(tauri_specta::collect_events![events::AccountsChanged])
 }
@@ -101,6 +106,7 @@ pub fn run() {
             let herald = booted.herald.clone();
             events::forward(app.handle().clone(), &herald);
             spawn_health_checks(herald.clone());
+            spawn_scheduler(herald.clone());
             if let Some(recovery) = &booted.recovery {
                 tracing::warn!(backup = %recovery.backup_path.display(), "the database was set aside: {}", recovery.detail);
             }
@@ -156,6 +162,16 @@ pub(crate) fn allow_demo_images(csp: &mut Option<tauri::utils::config::Csp>, dem
         }
         None => {}
     }
+}
+
+/// The scheduler: publishes due posts, reconciles what an earlier run left unconfirmed, holds
+/// posts missed while Herald was not running.
+fn spawn_scheduler(herald: Arc<Herald>) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = herald.start_scheduler().await {
+            tracing::error!("the scheduler could not start: {e}");
+        }
+    });
 }
 
 /// Connection health lives in the core: one task that sleeps until a renewal, a warning or a

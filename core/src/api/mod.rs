@@ -282,5 +282,7 @@ pub struct ConnectCheck {
 
 mod health;
 mod posts;
+mod publishing;
 pub use health::*;
 pub use posts::*;
+pub use publishing::*;

@@ -137,6 +137,11 @@ pub enum AttemptReason {
     AccountGone,
     /// Failed: Herald cannot publish to this network in this version.
     NotSupported,
+    /// Waiting: the account used up the network's publishing quota; it goes at `retry_at`.
+    QuotaWait,
+    /// Waiting for the user: it was due while Herald was not running, later than the grace
+    /// period (publish now, reschedule or keep as draft).
+    Missed,
 }
 
 impl AttemptReason {
@@ -153,6 +158,8 @@ impl AttemptReason {
             Self::NeedsImage => "needs_image",
             Self::AccountGone => "account_gone",
             Self::NotSupported => "not_supported",
+            Self::QuotaWait => "quota_wait",
+            Self::Missed => "missed",
         }
     }
 
@@ -169,6 +176,8 @@ impl AttemptReason {
             Self::NeedsImage,
             Self::AccountGone,
             Self::NotSupported,
+            Self::QuotaWait,
+            Self::Missed,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)

@@ -267,6 +267,61 @@ pub(crate) async fn probe(ctx: &super::PublishCtx<'_>, tokens: &TokenSet) -> Res
     super::probe_verdict(answer.status, || graph_failure(NAME, answer.status, &answer.body, None))
 }
 
+/// Graph version of the media listing's path (graph.instagram.com takes the same `vN.M`).
+const MEDIA_VERSION: &str = super::facebook::GRAPH_VERSION;
+
+/// The account's recent media, newest first (`GET /{ig-id}/media?fields=id,caption,timestamp,permalink`),
+/// for reconciliation.
+pub(crate) async fn recent_posts(
+    ctx: &super::PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+) -> Result<Vec<super::RecentPost>> {
+    #[derive(Deserialize)]
+    struct Listing {
+        #[serde(default)]
+        data: Vec<Media>,
+    }
+    #[derive(Deserialize)]
+    struct Media {
+        id: String,
+        #[serde(default)]
+        caption: String,
+        timestamp: Option<String>,
+        permalink: Option<String>,
+    }
+    let user = account.external_id.as_str();
+    if !is_graph_id(user) {
+        return Err(Error::InvalidInput(format!("\"{}\" is not an Instagram account id", bounded_text(user, 40))));
+    }
+    let mut url =
+        net::join_resource(NAME, &ctx.endpoints.instagram.graph, &format!("{MEDIA_VERSION}/{user}/media"), "")?;
+    url.query_pairs_mut()
+        .append_pair("fields", "id,caption,timestamp,permalink")
+        .append_pair("limit", &super::RECENT_POSTS.to_string());
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    if !answer.status.is_success() {
+        return Err(graph_failure(NAME, answer.status, &answer.body, Some(&account.display_name)));
+    }
+    let listing: Listing = serde_json::from_slice(&answer.body).map_err(|e| Error::Network {
+        network: NAME,
+        detail: format!("unexpected answer: {}", bounded_text(&e.to_string(), MAX_DETAIL_CHARS)),
+    })?;
+    Ok(listing
+        .data
+        .into_iter()
+        .filter_map(|m| {
+            let id = super::clean_listed(&m.id, 40, false).filter(|id| is_graph_id(id))?;
+            Some(super::RecentPost {
+                permalink: m.permalink.as_deref().and_then(|l| super::clean_listed(l, 300, true)),
+                id,
+                text: m.caption,
+                at: m.timestamp.as_deref().and_then(super::parse_network_time),
+            })
+        })
+        .collect())
+}
+
 /// `ig_refresh_token`: a token at least 24 h old and unexpired gets another 60 days. A younger
 /// token (issued or refreshed less than [`REFRESH_MIN_AGE`] ago) is returned unchanged without
 /// asking: Instagram would refuse it.

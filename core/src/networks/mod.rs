@@ -569,6 +569,68 @@ pub(crate) async fn publish(
     }
 }
 
+/// One post found on the network, for reconciliation: its id, its text as the network keeps
+/// it, when the network says it was created, and its public address when the answer has one.
+#[derive(Clone, Debug)]
+pub(crate) struct RecentPost {
+    pub id: String,
+    pub text: String,
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    pub permalink: Option<String>,
+}
+
+/// How many recent posts reconciliation reads per account (one page of each listing).
+pub(crate) const RECENT_POSTS: usize = 100;
+
+/// The account's most recent posts, newest first, in each network's own listing: X's user
+/// timeline, LinkedIn's posts by author, a Facebook Page's feed, Instagram's media. Google's
+/// local posts wait for its publishing (`Ok(None)`: nothing can be looked up there yet), as do
+/// the networks Herald cannot publish to.
+pub(crate) async fn recent_posts(
+    network: NetworkId,
+    ctx: &PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+) -> Result<Option<Vec<RecentPost>>> {
+    match network {
+        NetworkId::X => x::recent_posts(ctx, account, tokens).await.map(Some),
+        NetworkId::Linkedin => linkedin::recent_posts(ctx, account, tokens).await.map(Some),
+        NetworkId::Facebook => facebook::recent_posts(ctx, account, tokens).await.map(Some),
+        NetworkId::Instagram => instagram::recent_posts(ctx, account, tokens).await.map(Some),
+        NetworkId::GoogleBusiness | NetworkId::Tiktok | NetworkId::Wechat => Ok(None),
+    }
+}
+
+/// The text a network keeps for `post` as Herald publishes it there (LinkedIn escapes its
+/// little text and appends the link; X appends the link after a space), so a listing can be
+/// matched against what was sent.
+pub(crate) fn published_text(network: NetworkId, post: &PostContent<'_>) -> String {
+    match (network, post.link) {
+        (NetworkId::Linkedin, Some(link)) => linkedin::little_text(&format!("{}\n\n{link}", post.text.trim_end())),
+        (NetworkId::Linkedin, None) => linkedin::little_text(post.text),
+        (NetworkId::X, Some(link)) => format!("{} {link}", post.text.trim_end()),
+        _ => post.text.to_owned(),
+    }
+}
+
+/// A network's timestamp: RFC 3339 (X, Google) or Graph's `2026-11-23T10:00:00+0000`.
+pub(crate) fn parse_network_time(raw: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| chrono::DateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%z"))
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A listing's post id or permalink, kept only when it is short, printable and (for a link)
+/// https: what reconciliation stores must be as clean as what publishing stores.
+pub(crate) fn clean_listed(value: &str, max: usize, link: bool) -> Option<String> {
+    let ok = !value.is_empty()
+        && value.len() <= max
+        && value.chars().all(|c| c.is_ascii_graphic())
+        && (!link || value.starts_with("https://"));
+    ok.then(|| value.to_owned())
+}
+
 pub(crate) fn join(base: &str, path: &str) -> Result<Url> {
     let base = base.trim_end_matches('/');
     Url::parse(&format!("{base}{path}")).map_err(|e| Error::InvalidInput(format!("bad endpoint {base}{path}: {e}")))

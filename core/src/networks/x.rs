@@ -373,6 +373,61 @@ pub(crate) async fn publish(
     }
 }
 
+/// The user's timeline, newest first (`GET /2/users/{id}/tweets?max_results=100&tweet.fields=created_at`),
+/// for reconciliation.
+pub(crate) async fn recent_posts(
+    ctx: &super::PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+) -> Result<Vec<super::RecentPost>> {
+    #[derive(Deserialize)]
+    struct Timeline {
+        #[serde(default)]
+        data: Vec<Tweet>,
+    }
+    #[derive(Deserialize)]
+    struct Tweet {
+        id: String,
+        #[serde(default)]
+        text: String,
+        created_at: Option<String>,
+    }
+    let user = account.external_id.as_str();
+    if !(1..=20).contains(&user.len()) || !user.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidInput(format!("\"{}\" is not an X user id", bounded_text(user, 40))));
+    }
+    let mut url = ctx
+        .endpoints
+        .x
+        .api
+        .join(&format!("users/{user}/tweets"))
+        .map_err(|e| Error::InvalidInput(format!("bad endpoint x.api: {e}")))?;
+    url.query_pairs_mut()
+        .append_pair("max_results", &super::RECENT_POSTS.to_string())
+        .append_pair("tweet.fields", "created_at");
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    if !answer.status.is_success() {
+        return Err(classify(&answer));
+    }
+    let timeline: Timeline = serde_json::from_slice(&answer.body).map_err(|e| Error::Network {
+        network: NAME,
+        detail: format!("unexpected answer: {}", bounded_text(&e.to_string(), MAX_DETAIL_CHARS)),
+    })?;
+    Ok(timeline
+        .data
+        .into_iter()
+        .filter_map(|t| {
+            let id = super::clean_listed(&t.id, 20, false).filter(|id| id.bytes().all(|b| b.is_ascii_digit()))?;
+            Some(super::RecentPost {
+                permalink: Some(format!("https://x.com/i/web/status/{id}")),
+                id,
+                text: t.text,
+                at: t.created_at.as_deref().and_then(super::parse_network_time),
+            })
+        })
+        .collect())
+}
+
 /// When X accepts requests again after a 429: `x-rate-limit-reset`, epoch seconds.
 fn rate_limit_reset(headers: &reqwest::header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
     headers

@@ -1,8 +1,17 @@
-//! The scheduler: one task that sleeps until the next due attempt (`sleep_until`) or until
-//! something changes (a [`Notify`]), never on a fixed interval. Each attempt is written
+//! The scheduler: one task that sleeps until the next due attempt (a wall-clock timer, see
+//! [`wake`]) or until something changes (a [`Notify`]), never on a fixed interval. Each attempt is written
 //! `publishing` durably before the one network call; a timeout or any doubt makes it
 //! `unconfirmed`, and an attempt found `publishing` at start (the app died mid-call) becomes
-//! `unconfirmed` too: nothing is ever sent twice.
+//! `unconfirmed` too: nothing is ever sent twice. Unconfirmed attempts are looked up on the
+//! network ([`reconcile`]); calls that surely published nothing are retried with backoff
+//! ([`retry`]); known quotas are respected before calling ([`quota`]); posts missed while
+//! Herald was not running are held for the user ([`catchup`]).
+
+pub mod catchup;
+pub mod quota;
+pub mod reconcile;
+pub mod retry;
+pub mod wake;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,10 +21,11 @@ use chrono::Utc;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use crate::api::{AttemptReason, AttemptState};
+use crate::api::{AttemptReason, AttemptState, PublishingStatus, QuotaUse};
 use crate::error::Result;
 use crate::networks::{self, NetworkId, PostContent, PublishCtx, PublishFailure};
-use crate::store::posts::{DueAttempt, Outcome};
+use crate::store::attempts::ReadyAttempt;
+use crate::store::posts::Outcome;
 use crate::Herald;
 
 /// Settings key of the "pause publishing" switch.
@@ -23,6 +33,10 @@ pub const PAUSED_SETTING: &str = "publishing.paused";
 /// A wall-clock move this much larger than the monotonic time slept is a jump (resume from
 /// sleep, a clock change).
 const CLOCK_JUMP: chrono::Duration = chrono::Duration::seconds(2);
+/// How long the scheduler reuses a grant's tokens read from the keyring.
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5 * 60);
+/// How long after a network change the waiting retries go.
+const NETWORK_SETTLE: Duration = Duration::from_secs(2);
 /// How many due attempts are read at once.
 const BATCH: i64 = 20;
 
@@ -30,6 +44,12 @@ const BATCH: i64 = 20;
 #[derive(Debug, Default)]
 pub struct SchedulerState {
     notify: Notify,
+    /// One reconciliation at a time (a listed post is matched to at most one attempt).
+    reconciling: tokio::sync::Mutex<()>,
+    /// Grants' tokens as last read from the keyring (a read costs tens of milliseconds over
+    /// D-Bus, too slow per publish): dropped whenever accounts change (a refresh, a reconnect,
+    /// a disconnect all say so) and after [`TOKEN_CACHE_TTL`].
+    tokens: std::sync::Mutex<std::collections::HashMap<String, (Instant, crate::vault::TokenSet)>>,
     paused: AtomicBool,
     running: AtomicBool,
     wakeups: AtomicU64,
@@ -47,7 +67,11 @@ impl Herald {
     /// Wake the scheduler: something it depends on changed (a post, an account, the network
     /// came back, the computer resumed). Cheap; a wake with nothing due costs one query.
     pub fn wake_scheduler(&self) {
-        self.scheduler.notify.notify_one();
+        // Before the task starts there is nothing to wake (it reads everything when it starts),
+        // and a stored permit would cost it a spurious first wake-up.
+        if self.scheduler.running.load(Ordering::SeqCst) {
+            self.scheduler.notify.notify_one();
+        }
     }
 
     pub fn scheduler_stats(&self) -> SchedulerStats {
@@ -81,15 +105,27 @@ impl Herald {
         }
         let paused = self.store().setting(PAUSED_SETTING).await?.is_some();
         self.scheduler.paused.store(paused, Ordering::SeqCst);
+        self.hold_missed(Utc::now()).await?;
+        // Look up what an earlier run left unconfirmed, beside the publishing loop.
+        let reconciler = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let Some(herald) = reconciler.upgrade() else { return };
+            match herald.reconcile().await {
+                Ok(report) if report.checked > 0 => tracing::info!(?report, "reconciled unconfirmed attempts at start"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("reconciliation at start: {e}"),
+            }
+        });
+        self.watch_network();
         let herald = Arc::downgrade(self);
         Ok(Some(tokio::spawn(async move {
             loop {
                 let Some(herald) = herald.upgrade() else { return };
                 match herald.scheduler_turn().await {
-                    Ok(Some(sleep)) => {
+                    Ok(Some(until)) => {
                         let wait = herald.clone();
                         drop(herald);
-                        wait.sleep_or_wake(sleep).await;
+                        wait.sleep_or_wake(until).await;
                     }
                     Ok(None) => {}
                     Err(e) => {
@@ -97,24 +133,24 @@ impl Herald {
                         // A storage error: wait for a change rather than spin.
                         let wait = herald.clone();
                         drop(herald);
-                        wait.sleep_or_wake(Some(Duration::from_secs(60))).await;
+                        wait.sleep_or_wake(Some(Utc::now() + chrono::Duration::seconds(60))).await;
                     }
                 }
             }
         })))
     }
 
-    /// One pass: publish what is due. `Ok(Some(d))`: sleep up to `d` (`None`: until woken);
-    /// `Ok(None)`: go round again at once.
-    async fn scheduler_turn(&self) -> Result<Option<Option<Duration>>> {
+    /// One pass: publish what is ready. `Ok(Some(at))`: sleep until the wall clock reads `at`
+    /// (`None`: until woken); `Ok(None)`: go round again at once.
+    async fn scheduler_turn(&self) -> Result<Option<Option<chrono::DateTime<Utc>>>> {
         if self.publishing_paused() {
             return Ok(Some(None));
         }
         let now = Utc::now();
         self.store().mark_waiting(now).await?;
-        let due = self.store().due_attempts(now, BATCH).await?;
-        if !due.is_empty() {
-            for attempt in due {
+        let ready = self.store().ready_attempts(now, BATCH).await?;
+        if !ready.is_empty() {
+            for attempt in ready {
                 if self.publishing_paused() {
                     break;
                 }
@@ -122,19 +158,85 @@ impl Herald {
             }
             return Ok(None);
         }
-        Ok(Some(self.store().next_due().await?.map(|at| (at - now).to_std().unwrap_or(Duration::ZERO))))
+        Ok(Some(self.store().next_wake().await?))
     }
 
-    /// Sleep until `sleep` has passed or something wakes the scheduler, then compare how far
-    /// the wall clock moved with the monotonic time slept: a jump is counted and logged (the
-    /// next pass reads the due list again by the wall clock, so nothing is missed).
-    async fn sleep_or_wake(&self, sleep: Option<Duration>) {
+    /// When an interface comes up or gets an address (the network may be back), attempts
+    /// waiting to retry because the network was unreachable go at once (after a short settle),
+    /// and the scheduler wakes only if there were any.
+    fn watch_network(self: &Arc<Self>) {
+        let changes = match wake::NetworkChanges::open() {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::info!("not watching the network ({e}); retries back off instead");
+                return;
+            }
+        };
+        let herald = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while changes.next().await.is_ok() {
+                // Interfaces come up in steps (link, then addresses, then routes).
+                tokio::time::sleep(NETWORK_SETTLE).await;
+                let Some(herald) = herald.upgrade() else { return };
+                match herald.store().release_network_waits(Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(released) => {
+                        tracing::info!(released, "the network changed: retrying now");
+                        herald.wake_scheduler();
+                    }
+                    Err(e) => tracing::warn!("network change: {e}"),
+                }
+            }
+        });
+    }
+
+    /// What the scheduler is doing: paused or not, when it next acts, and each connected
+    /// account's use of its network's quota.
+    pub async fn publishing_status(&self) -> Result<PublishingStatus> {
+        let now = Utc::now();
+        let mut quotas = Vec::new();
+        for account in self.store().accounts().await? {
+            if account.status != crate::api::AccountStatus::Connected {
+                continue;
+            }
+            let Some(q) = quota::quota_for(account.network, account.kind) else { continue };
+            let starts = self.store().publish_starts(&account.id, now - q.window).await?;
+            quotas.push(QuotaUse {
+                network: account.network,
+                used: u32::try_from(starts.len()).unwrap_or(u32::MAX),
+                limit: q.limit,
+                window_secs: u32::try_from(q.window.num_seconds()).unwrap_or(u32::MAX),
+                frees_at: starts.first().map(|t| *t + q.window),
+                account_id: account.id,
+            });
+        }
+        Ok(PublishingStatus { paused: self.publishing_paused(), next_due: self.store().next_wake().await?, quotas })
+    }
+
+    /// Sleep until the wall clock reads `until` (see [`wake`]: this survives suspend) or
+    /// something wakes the scheduler, then compare how far the wall clock moved with the
+    /// monotonic time slept: a jump (resume from suspend, a clock change) is counted and logged,
+    /// and what became overdue by more than the grace period meanwhile is held as missed (the
+    /// next pass reads the due list again by the wall clock).
+    async fn sleep_or_wake(&self, until: Option<chrono::DateTime<Utc>>) {
         let wall_before = Utc::now();
         let mono_before = Instant::now();
-        match sleep {
-            Some(d) => {
+        match until {
+            Some(at) => {
                 tokio::select! {
-                    () = tokio::time::sleep_until(mono_before + d) => {}
+                    woke = wake::sleep_until_wall(at) => match woke {
+                        Ok(wake::WallWake::Reached) => {}
+                        Ok(wake::WallWake::ClockSet) => tracing::info!("the wall clock was set"),
+                        Err(e) => {
+                            // No timer: fall back to the monotonic clock rather than spin.
+                            tracing::warn!("wall-clock timer: {e}");
+                            let left = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                            tokio::select! {
+                                () = tokio::time::sleep(left) => {}
+                                () = self.scheduler.notify.notified() => {}
+                            }
+                        }
+                    },
                     () = self.scheduler.notify.notified() => {}
                 }
             }
@@ -146,11 +248,16 @@ impl Herald {
         if (wall - mono).abs() > CLOCK_JUMP {
             self.scheduler.clock_jumps.fetch_add(1, Ordering::Relaxed);
             tracing::info!(wall_ms = wall.num_milliseconds(), slept_ms = mono.num_milliseconds(), "clock jumped");
+            if let Err(e) = self.hold_missed(Utc::now()).await {
+                tracing::warn!("holding missed posts after a clock jump: {e}");
+            }
         }
     }
 
-    /// Publish one due attempt: `publishing` first (durably), one network call, its outcome.
-    async fn publish_attempt(&self, due: &DueAttempt) -> Result<()> {
+    /// Publish one ready attempt: its quota checked first (over it, the attempt waits without
+    /// calling), `publishing` written durably, one network call, its outcome; a call that surely
+    /// published nothing goes back to wait for a retry, up to [`retry::MAX_TRIES`] calls.
+    async fn publish_attempt(&self, due: &ReadyAttempt) -> Result<()> {
         let now = Utc::now();
         let Some(network) = NetworkId::parse(&due.network) else {
             return self.fail_before_call(&due.id, AttemptReason::NotSupported).await;
@@ -165,15 +272,22 @@ impl Herald {
             .find(|t| t.account_id == due.account_id)
             .and_then(|t| t.variant.clone())
             .unwrap_or_else(|| post.text.clone());
-        let tokens = match grant {
-            Some(grant) => self.vault().tokens(&grant).await?,
+        let tokens = match &grant {
+            Some(grant) => self.grant_tokens(grant).await?,
             None => None,
         };
-        let Some(tokens) = tokens else {
+        let (Some((tokens, cached)), Some(grant)) = (tokens, grant) else {
             // The sign-in is gone: the account needs a reconnect, and the attempt waits.
             self.check_accounts().await?;
             return Ok(());
         };
+        if let Some(q) = quota::quota_for(network, account.kind) {
+            let starts = self.store().publish_starts(&account.id, now - q.window).await?;
+            if let Some(until) = quota::wait_until(q, &starts, now) {
+                tracing::info!(attempt = %due.id, network = network.as_str(), %until, "quota used up: waiting");
+                return self.store().wait_for_quota(&due.id, until).await;
+            }
+        }
         if !self.store().begin_publishing(&due.id, now).await? {
             return Ok(());
         }
@@ -181,12 +295,57 @@ impl Herald {
         let content = PostContent { text: &text, link: post.link.as_deref() };
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
-        tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
-        self.store().finish_attempt(&due.id, &outcome, Utc::now()).await?;
-        if outcome.reason == Some(AttemptReason::SignInRejected) {
-            self.check_accounts().await?;
+        let tries = due.tries + 1;
+        if outcome.reason == Some(AttemptReason::SignInRejected) && tries < retry::MAX_TRIES {
+            // The network refused the sign-in, so nothing was published: the account needs a
+            // reconnect (its card says so), and the attempt waits for it, saying why.
+            let at = retry::next_try(tries, None, Utc::now(), retry::random());
+            self.store().retry_later(&due.id, AttemptReason::NeedsReconnect, at, outcome.detail.as_deref()).await?;
+            if cached {
+                // Maybe only the copy was stale (refreshed meanwhile): the next try reads the
+                // keyring before anyone is told to reconnect.
+                self.forget_cached_tokens();
+                return Ok(());
+            }
+            let why = outcome.detail.as_deref().unwrap_or("the network refused the sign-in");
+            let problem = Some((crate::api::StatusReason::SignInRejected, why));
+            self.store().record_check(&grant, Some(crate::api::AccountStatus::NeedsReconnect), problem, None).await?;
+            tracing::warn!(attempt = %due.id, network = network.as_str(), "sign-in refused while publishing: needs reconnect");
+            self.emit(crate::CoreEvent::AccountsChanged);
+            return Ok(());
         }
-        Ok(())
+        if outcome.retryable && tries < retry::MAX_TRIES {
+            let reason = outcome.reason.unwrap_or(AttemptReason::NetworkUnavailable);
+            let at = retry::next_try(tries, outcome.retry_at, Utc::now(), retry::random());
+            tracing::info!(attempt = %due.id, network = network.as_str(), tries, %at, reason = reason.as_str(), "nothing was published: retrying later");
+            return self.store().retry_later(&due.id, reason, at, outcome.detail.as_deref()).await;
+        }
+        tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
+        self.store().finish_attempt(&due.id, &outcome, Utc::now()).await
+    }
+
+    /// A grant's tokens: from the scheduler's short-lived copy, else from the keyring.
+    /// `true` with them: they came from that copy.
+    async fn grant_tokens(&self, grant: &str) -> Result<Option<(crate::vault::TokenSet, bool)>> {
+        if let Ok(cache) = self.scheduler.tokens.lock() {
+            if let Some((read, tokens)) = cache.get(grant) {
+                if read.elapsed() < TOKEN_CACHE_TTL {
+                    return Ok(Some((tokens.clone(), true)));
+                }
+            }
+        }
+        let tokens = self.vault().tokens(grant).await?;
+        if let (Some(tokens), Ok(mut cache)) = (&tokens, self.scheduler.tokens.lock()) {
+            cache.insert(grant.to_owned(), (Instant::now(), tokens.clone()));
+        }
+        Ok(tokens.map(|t| (t, false)))
+    }
+
+    /// Forget every grant's tokens read from the keyring (accounts changed).
+    pub(crate) fn forget_cached_tokens(&self) {
+        if let Ok(mut cache) = self.scheduler.tokens.lock() {
+            cache.clear();
+        }
     }
 
     async fn fail_before_call(&self, id: &str, reason: AttemptReason) -> Result<()> {

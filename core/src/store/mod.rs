@@ -7,6 +7,7 @@
 //! fresh one, and [`Store::recovery`] says what happened so the shell can tell the user.
 
 mod accounts;
+pub(crate) mod attempts;
 mod keyring_deletions;
 pub(crate) mod posts;
 mod recovery;

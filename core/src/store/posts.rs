@@ -38,15 +38,6 @@ pub(crate) struct Outcome {
     pub detail: Option<String>,
 }
 
-/// A due attempt with what publishing it needs.
-#[derive(Clone, Debug, FromRow)]
-pub(crate) struct DueAttempt {
-    pub id: String,
-    pub post_id: String,
-    pub account_id: String,
-    pub network: String,
-}
-
 #[derive(FromRow)]
 struct AttemptRow {
     id: String,
@@ -90,9 +81,6 @@ impl AttemptRow {
 
 const ATTEMPT_COLUMNS: &str = "id, post_id, account_id, network, due_at, state, started_at, finished_at, \
                                network_post_id, permalink, reason, retryable, retry_at, detail";
-
-/// Scheduled attempts the scheduler may act on: its account connected, or gone (it then fails).
-const ACTIONABLE: &str = "a.state = 'scheduled' AND (c.id IS NULL OR c.status = 'connected')";
 
 impl Store {
     /// Insert or update a draft and its targets in one transaction: cheap enough for every
@@ -241,29 +229,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// When the earliest attempt the scheduler can act on is due.
-    pub(crate) async fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
-        let (due,): (Option<i64>,) = sqlx::query_as(&format!(
-            "SELECT MIN(a.due_at) FROM publish_attempts a LEFT JOIN accounts c ON c.id = a.account_id WHERE {ACTIONABLE}"
-        ))
-        .fetch_one(self.pool())
-        .await?;
-        Ok(due.map(from_ms))
-    }
-
-    /// Attempts due by `now` that the scheduler can act on, earliest first.
-    pub(crate) async fn due_attempts(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DueAttempt>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT a.id, a.post_id, a.account_id, a.network \
-             FROM publish_attempts a LEFT JOIN accounts c ON c.id = a.account_id \
-             WHERE {ACTIONABLE} AND a.due_at <= ? ORDER BY a.due_at, a.rowid LIMIT ?"
-        ))
-        .bind(ms(now))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
     }
 
     /// Due attempts whose account needs a reconnect say so (they wait); those whose account is

@@ -215,6 +215,13 @@ impl Sandbox {
         lock(&self.shared).hits.get(&endpoint).copied().unwrap_or(0)
     }
 
+    /// Record a post as if `author` had published it on `network` just now (for tests of what
+    /// reads the listings, e.g. reconciliation, on networks whose publishing Herald does not
+    /// drive yet). It then appears in that network's recent-posts listing.
+    pub fn seed_published(&self, network: &str, author: &str, id: &str, text: &str) -> Published {
+        lock(&self.shared).nets.record(network, author, id, text, Vec::new())
+    }
+
     /// Everything published through the sandbox's publishing endpoints, in order.
     pub fn published(&self) -> Vec<Published> {
         lock(&self.shared).nets.published.clone()

@@ -415,8 +415,10 @@ fn spend_tweet_window(st: &mut SandboxState, user: &str) -> (u32, u32, u64, bool
     }
     let used = u32::try_from(requests.len()).unwrap_or(u32::MAX);
     let window_left = requests.first().map_or(window, |oldest| window.saturating_sub(now.duration_since(*oldest)));
-    let reset =
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() + window_left.as_secs().max(1);
+    // The first whole second at which the window has surely reset (rounded up, as a client
+    // that waits until it must not be refused again).
+    let reset_at = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default() + window_left;
+    let reset = reset_at.as_secs() + u64::from(reset_at.subsec_nanos() > 0);
     (limit, limit.saturating_sub(used), reset, over)
 }
 

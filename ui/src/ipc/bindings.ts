@@ -201,6 +201,46 @@ async modeUseDemo() : Promise<Result<null, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async publishingStatus() : Promise<Result<PublishingStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("publishing_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async publishingPause(paused: boolean) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("publishing_pause", { paused }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsReconcile() : Promise<Result<ReconcileReport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_reconcile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsMissed() : Promise<Result<MissedPost[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_missed") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsResolveMissed(attemptIds: string[], action: MissedAction) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_resolve_missed", { attemptIds, action }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -326,6 +366,32 @@ export type LiveCredentials = { network: NetworkId; clientId: string;
  * `None` (or empty) keeps a secret already saved for live use.
  */
 clientSecret: string | null }
+/**
+ * What to do with missed posts.
+ */
+export type MissedAction = 
+/**
+ * Publish now.
+ */
+{ kind: "publish_now" } | 
+/**
+ * Publish at `at` instead (must be in the future).
+ */
+{ kind: "reschedule"; at: string } | 
+/**
+ * Do not publish: the attempt is withdrawn and the post is a draft again when nothing else
+ * of it is scheduled.
+ */
+{ kind: "keep_as_draft" }
+/**
+ * An attempt that was due while Herald was not running, later than the grace period: held
+ * until the user decides.
+ */
+export type MissedPost = { attemptId: string; postId: string; accountId: string; network: NetworkId; dueAt: string; zone: string | null; 
+/**
+ * The post's text (or the target's variant), at most 120 characters.
+ */
+excerpt: string }
 export type ModeStatus = { demo: boolean; 
 /**
  * `HERALD_DEMO` decides the mode of this launch: the switches are refused.
@@ -366,6 +432,32 @@ redirectModes: RedirectMode[];
  * Disconnecting revokes Herald's access at the network (else only the local sign-in goes).
  */
 revocable: boolean }
+export type PublishingStatus = { paused: boolean; 
+/**
+ * When the scheduler next has something to do (a due post, a retry, a quota freeing up).
+ */
+nextDue: string | null; 
+/**
+ * One entry per connected account of a network with a known quota.
+ */
+quotas: QuotaUse[] }
+/**
+ * How much of a network's publishing quota one account has used in the current window.
+ */
+export type QuotaUse = { accountId: string; network: NetworkId; used: number; limit: number; 
+/**
+ * The window's length in seconds (Instagram: 86,400; X: 900; Google: 60).
+ */
+windowSecs: number; 
+/**
+ * When the oldest counted publish leaves the window (`None`: nothing counted).
+ */
+freesAt: string | null }
+/**
+ * What one reconciliation run did: `checked` unconfirmed attempts looked up, `found` on the
+ * network (now published), `still_unconfirmed` left for the user to decide.
+ */
+export type ReconcileReport = { checked: number; found: number; stillUnconfirmed: number }
 /**
  * The old database was set aside and a fresh one created.
  */

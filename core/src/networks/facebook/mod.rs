@@ -9,6 +9,7 @@ mod graph;
 mod oauth;
 mod pages;
 mod publish;
+mod recent;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -24,6 +25,7 @@ pub(crate) use graph::{graph_failure, probe};
 pub(crate) use oauth::{exchange_code, revoke, GraphToken};
 pub(crate) use pages::{after_consent, cdn_image, is_graph_id};
 pub(crate) use publish::publish;
+pub(crate) use recent::recent_posts;
 
 pub const NAME: &str = "Facebook";
 /// The Graph API version Herald speaks.

@@ -113,7 +113,7 @@ impl ApiProblem {
 
     /// Reconnect for a dead token, transient for 5xx and 429, a clear word for an outdated
     /// version, rejected for the rest.
-    fn into_error(self) -> Error {
+    pub(super) fn into_error(self) -> Error {
         let what = self.said();
         if self.status == 426 || self.code == "NONEXISTENT_VERSION" {
             return Error::Rejected {

@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod oauth;
 mod publish;
+mod recent;
 mod scopes;
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,8 @@ use crate::oauth::PkceStyle;
 pub(crate) use accounts::after_consent;
 pub(crate) use api::probe;
 pub(crate) use oauth::{exchange_code, revoke};
-pub(crate) use publish::publish;
+pub(crate) use publish::{little_text, publish};
+pub(crate) use recent::recent_posts;
 pub(crate) use scopes::{authorize_refused, forget_organizations_refusal, may_ask_organizations};
 
 pub const NAME: &str = "LinkedIn";
