@@ -579,6 +579,16 @@ async fn sleep_or_wake(
     let mono_before = Instant::now();
     let timer = async {
         match sleep {
+            // The system clock: a wall-clock timer, which also fires right after a resume
+            // from suspend (a monotonic sleep would stand still while the computer sleeps).
+            Some(d) if !clock_is_set_by_hand => {
+                let at = chrono::Duration::from_std(d).ok().and_then(|d| Utc::now().checked_add_signed(d));
+                let Some(at) = at else { return std::future::pending().await };
+                if let Err(e) = crate::scheduler::wake::sleep_until_wall(at).await {
+                    tracing::warn!("wall-clock timer unavailable ({e}); sleeping on the monotonic clock");
+                    tokio::time::sleep(d).await;
+                }
+            }
             Some(d) => tokio::time::sleep(d).await,
             None => std::future::pending().await,
         }
