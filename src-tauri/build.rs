@@ -23,6 +23,21 @@ const COMMANDS: &[&str] = &[
     "mode_status",
     "mode_use_live",
     "mode_use_demo",
+    "posts_save_draft",
+    "posts_get",
+    "posts_check",
+    "posts_schedule",
+    "posts_unschedule",
+    "posts_reschedule",
+    "posts_delete",
+    "posts_calendar",
+    "posts_archive",
+    "posts_retry",
+    "posts_keep_as_draft",
+    "posts_create_many",
+    "posts_import_csv",
+    "posts_settings_get",
+    "posts_settings_save",
 ];
 
 fn main() {

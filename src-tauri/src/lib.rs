@@ -53,8 +53,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::mode::mode_status,
             commands::mode::mode_use_live,
             commands::mode::mode_use_demo,
+            commands::posts::posts_save_draft,
+            commands::posts::posts_get,
+            commands::posts::posts_check,
+            commands::posts::posts_schedule,
+            commands::posts::posts_unschedule,
+            commands::posts::posts_reschedule,
+            commands::posts::posts_delete,
+            commands::posts::posts_calendar,
+            commands::posts::posts_archive,
+            commands::posts::posts_retry,
+            commands::posts::posts_keep_as_draft,
+            commands::posts::posts_create_many,
+            commands::posts::posts_import_csv,
+            commands::posts::posts_settings_get,
+            commands::posts::posts_settings_save,
         ])
-        .events(tauri_specta::collect_events![events::AccountsChanged])
+        .events(tauri_specta::collect_events![events::AccountsChanged, events::PostsChanged])
 }
 
 /// The TypeScript the UI imports from `ui/src/ipc/bindings.ts`.
@@ -101,6 +116,7 @@ pub fn run() {
             let herald = booted.herald.clone();
             events::forward(app.handle().clone(), &herald);
             spawn_health_checks(herald.clone());
+            spawn_scheduler(herald.clone());
             if let Some(recovery) = &booted.recovery {
                 tracing::warn!(backup = %recovery.backup_path.display(), "the database was set aside: {}", recovery.detail);
             }
@@ -156,6 +172,16 @@ pub(crate) fn allow_demo_images(csp: &mut Option<tauri::utils::config::Csp>, dem
         }
         None => {}
     }
+}
+
+/// The scheduler: publishes due posts, reconciles what an earlier run left unconfirmed, holds
+/// posts missed while Herald was not running.
+fn spawn_scheduler(herald: Arc<Herald>) {
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = herald.start_scheduler().await {
+            tracing::error!("the scheduler could not start: {e}");
+        }
+    });
 }
 
 /// Connection health lives in the core: one task that sleeps until a renewal, a warning or a

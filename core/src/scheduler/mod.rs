@@ -183,6 +183,7 @@ impl Herald {
         let outcome = outcome_of(result);
         tracing::info!(attempt = %due.id, network = network.as_str(), state = outcome.state.as_str(), "publish attempt finished");
         self.store().finish_attempt(&due.id, &outcome, Utc::now()).await?;
+        self.emit(crate::CoreEvent::PostsChanged);
         if outcome.reason == Some(AttemptReason::SignInRejected) {
             self.check_accounts().await?;
         }
@@ -199,7 +200,9 @@ impl Herald {
             retry_at: None,
             detail: None,
         };
-        self.store().finish_attempt(id, &outcome, Utc::now()).await
+        self.store().finish_attempt(id, &outcome, Utc::now()).await?;
+        self.emit(crate::CoreEvent::PostsChanged);
+        Ok(())
     }
 }
 

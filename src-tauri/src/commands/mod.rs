@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod app;
 pub mod mode;
+pub mod posts;
 pub mod settings;
