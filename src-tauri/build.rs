@@ -28,6 +28,21 @@ const COMMANDS: &[&str] = &[
     "posts_reconcile",
     "posts_missed",
     "posts_resolve_missed",
+    "posts_save_draft",
+    "posts_get",
+    "posts_check",
+    "posts_schedule",
+    "posts_unschedule",
+    "posts_reschedule",
+    "posts_delete",
+    "posts_calendar",
+    "posts_archive",
+    "posts_retry",
+    "posts_keep_as_draft",
+    "posts_create_many",
+    "posts_import_csv",
+    "posts_settings_get",
+    "posts_settings_save",
 ];
 
 fn main() {

@@ -52,6 +52,14 @@ pub enum Error {
     StorageFile(String),
     #[error("{0}")]
     Internal(String),
+    #[error("The chosen time is in the past. Choose a time from now on.")]
+    ScheduleInPast,
+    #[error("The last attempt may have been published already. Check the account, then confirm to publish again.")]
+    ConfirmRequired,
+    #[error("{0}")]
+    PostState(String),
+    #[error("Nothing was created: {0}")]
+    BatchInvalid(String),
 }
 
 impl Error {
@@ -76,6 +84,10 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Storage(_) | Error::Migrate(_) | Error::StorageFile(_) => ErrorCode::Storage,
             Error::Internal(_) => ErrorCode::Internal,
+            Error::ScheduleInPast => ErrorCode::ScheduleInPast,
+            Error::ConfirmRequired => ErrorCode::ConfirmRequired,
+            Error::PostState(_) => ErrorCode::PostStateConflict,
+            Error::BatchInvalid(_) => ErrorCode::BatchInvalid,
         }
     }
 

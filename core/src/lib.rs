@@ -37,6 +37,8 @@ use vault::Vault;
 pub enum CoreEvent {
     /// The set of accounts or one of their statuses changed.
     AccountsChanged,
+    /// A post or one of its publish attempts changed (saved, scheduled, moved, published...).
+    PostsChanged,
     /// Something the user should be told even with the window closed (a desktop notification):
     /// an account's sign-in expires soon or needs a reconnect. Sent once per threshold per
     /// account, remembered across restarts.

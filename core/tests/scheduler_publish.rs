@@ -30,6 +30,7 @@ fn draft(text: &str, accounts: &[&Account], at: chrono::DateTime<Utc>) -> DraftI
         targets: accounts.iter().map(|a| TargetInput { account_id: a.id.clone(), variant: None }).collect(),
         scheduled_at: Some(at),
         zone: Some("Europe/Rome".into()),
+        images: Vec::new(),
     }
 }
 

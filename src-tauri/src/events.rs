@@ -11,6 +11,10 @@ use tauri_specta::Event;
 #[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct AccountsChanged;
 
+/// A post or one of its publish attempts changed: reload the calendar, archive or composer.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct PostsChanged;
+
 /// Forward core events to the UI for as long as the app runs.
 pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
     let mut events = herald.subscribe();
@@ -22,12 +26,18 @@ pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
                         tracing::warn!("could not notify the window: {e}");
                     }
                 }
+                Ok(CoreEvent::PostsChanged) => {
+                    if let Err(e) = PostsChanged.emit(&app) {
+                        tracing::warn!("could not notify the window: {e}");
+                    }
+                }
                 Ok(CoreEvent::Notify { account_id, kind }) => {
                     // Desktop notifications come with the tray; until then the log says it.
                     tracing::info!(account = %account_id, kind = kind.as_str(), "notification due");
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     let _ = AccountsChanged.emit(&app);
+                    let _ = PostsChanged.emit(&app);
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }

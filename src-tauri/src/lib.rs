@@ -58,8 +58,23 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::publishing::posts_reconcile,
             commands::publishing::posts_missed,
             commands::publishing::posts_resolve_missed,
+            commands::posts::posts_save_draft,
+            commands::posts::posts_get,
+            commands::posts::posts_check,
+            commands::posts::posts_schedule,
+            commands::posts::posts_unschedule,
+            commands::posts::posts_reschedule,
+            commands::posts::posts_delete,
+            commands::posts::posts_calendar,
+            commands::posts::posts_archive,
+            commands::posts::posts_retry,
+            commands::posts::posts_keep_as_draft,
+            commands::posts::posts_create_many,
+            commands::posts::posts_import_csv,
+            commands::posts::posts_settings_get,
+            commands::posts::posts_settings_save,
         ])
-        .events(tauri_specta::collect_events![events::AccountsChanged])
+        .events(tauri_specta::collect_events![events::AccountsChanged, events::PostsChanged])
 }
 
 /// The TypeScript the UI imports from `ui/src/ipc/bindings.ts`.

@@ -29,6 +29,14 @@ pub enum ErrorCode {
     NotFound,
     Storage,
     Internal,
+    /// The chosen time is in the past.
+    ScheduleInPast,
+    /// Publishing again may post twice (the last attempt may have been published): ask first.
+    ConfirmRequired,
+    /// The post or attempt is not in a state that allows this (e.g. it is publishing now).
+    PostStateConflict,
+    /// One of several posts cannot be scheduled, so none was created.
+    BatchInvalid,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -26,6 +26,9 @@ pub struct DraftInput {
     /// When to publish (a UTC instant) and the IANA zone it was chosen in.
     pub scheduled_at: Option<DateTime<Utc>>,
     pub zone: Option<String>,
+    /// Local image files, in order (validated per network, stored with the post).
+    #[serde(default)]
+    pub images: Vec<String>,
 }
 
 /// Why a post cannot be scheduled for a target; the UI words it from the code and numbers.
@@ -54,6 +57,19 @@ pub enum ProblemCode {
     ScheduleInPast,
     /// The time zone is not an IANA name Herald knows.
     ZoneUnknown,
+    /// More images than the network takes (`limit`, `count`).
+    TooManyImages,
+    /// The image file (`image`) is missing or cannot be read as an image.
+    ImageUnreadable,
+    /// The network does not take this kind of image (`image`; JPEG and PNG, GIF where allowed).
+    ImageTypeNotAllowed,
+    /// The image file (`image`) is larger than the network takes (`limit`, `count` in bytes).
+    ImageTooLarge,
+    /// The image (`image`) is narrower or wider than the network takes (Instagram 4:5 to 1.91:1;
+    /// `count` is its width/height ratio × 1000, `limit` the bound it crosses × 1000).
+    ImageAspectRatio,
+    /// Herald cannot publish images to this network in this version (text-only posts work).
+    ImagesNotYetSupported,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -62,6 +78,24 @@ pub struct PostProblem {
     pub code: ProblemCode,
     pub limit: Option<u32>,
     pub count: Option<u32>,
+    /// The image file the problem is about, as the user chose it.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+impl PostProblem {
+    pub fn new(code: ProblemCode) -> Self {
+        Self { code, limit: None, count: None, image: None }
+    }
+
+    pub fn counted(code: ProblemCode, limit: u32, count: u32) -> Self {
+        Self { code, limit: Some(limit), count: Some(count), image: None }
+    }
+
+    pub fn about(mut self, image: &str) -> Self {
+        self.image = Some(image.to_owned());
+        self
+    }
 }
 
 /// The composer's live check of one target: its counter and what stops it.
@@ -203,6 +237,31 @@ pub struct Attempt {
     pub retry_at: Option<DateTime<Utc>>,
     /// The network's own words, bounded and cleaned (never Herald's sentences).
     pub detail: Option<String>,
+    /// What the user decided about a failed or unconfirmed attempt.
+    pub resolution: Option<AttemptResolution>,
+}
+
+/// What the user decided about a failed or unconfirmed attempt (it stays in the archive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptResolution {
+    /// A new attempt was made ("Retry", "Publish again").
+    Retried,
+    /// The post went back to being a draft.
+    KeptAsDraft,
+}
+
+impl AttemptResolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Retried => "retried",
+            Self::KeptAsDraft => "kept_as_draft",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Retried, Self::KeptAsDraft].into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
@@ -224,7 +283,145 @@ pub struct Post {
     pub scheduled_at: Option<DateTime<Utc>>,
     pub zone: Option<String>,
     pub targets: Vec<PostTarget>,
+    /// Local image files, in order.
+    pub images: Vec<String>,
     pub attempts: Vec<Attempt>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a calendar entry shows: a draft with a time, or its target's latest attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    Draft,
+    Scheduled,
+    Publishing,
+    Published,
+    Failed,
+    Unconfirmed,
+}
+
+impl From<AttemptState> for EntryState {
+    fn from(s: AttemptState) -> Self {
+        match s {
+            AttemptState::Scheduled => Self::Scheduled,
+            AttemptState::Publishing => Self::Publishing,
+            AttemptState::Published => Self::Published,
+            AttemptState::Failed => Self::Failed,
+            AttemptState::Unconfirmed => Self::Unconfirmed,
+        }
+    }
+}
+
+/// One target of one post in the calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarEntry {
+    pub post_id: String,
+    /// The target's latest attempt (`None` for a draft).
+    pub attempt_id: Option<String>,
+    pub account_id: String,
+    /// `None` when the account is no longer connected to Herald.
+    pub network: Option<NetworkId>,
+    /// When it is (or was) due.
+    pub at: DateTime<Utc>,
+    /// The IANA zone the time was chosen in.
+    pub zone: Option<String>,
+    pub state: EntryState,
+    /// The start of the target's text, at most 120 characters.
+    pub excerpt: String,
+    pub permalink: Option<String>,
+    pub reason: Option<AttemptReason>,
+    /// The account must be reconnected before this post can publish.
+    pub needs_reconnect: bool,
+}
+
+/// Which attempts the archive lists. `before` is the `next` cursor of the previous page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveFilter {
+    pub account_id: Option<String>,
+    pub network: Option<NetworkId>,
+    pub state: Option<AttemptState>,
+    pub before: Option<String>,
+    /// Page size (default 50, at most 200).
+    pub limit: Option<u32>,
+}
+
+/// One attempt in the archive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveEntry {
+    pub attempt: Attempt,
+    /// The account's name (`None` when it is no longer connected to Herald).
+    pub account_name: Option<String>,
+    /// The start of the text published there, at most 120 characters.
+    pub excerpt: String,
+}
+
+/// Newest first; `next` continues after the last entry (`None`: nothing older).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchivePage {
+    pub entries: Vec<ArchiveEntry>,
+    pub next: Option<String>,
+}
+
+/// The posts settings: the business's time zone and the catch-up grace period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PostsSettings {
+    /// IANA name; the OS zone until the user chooses one.
+    pub zone: String,
+    /// Posts missed by less than this are published at start without asking.
+    pub grace_minutes: u32,
+    /// The operating system's zone (read-only; ignored when saving).
+    #[serde(default)]
+    pub os_zone: String,
+}
+
+/// Why a CSV row cannot be imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvProblemCode {
+    /// The first row is not the header `date,time,text,accounts,image path`.
+    HeaderMissing,
+    /// The row cannot be read as CSV (quotes, wrong number of fields).
+    RowMalformed,
+    /// The date is not `YYYY-MM-DD`.
+    BadDate,
+    /// The time is not `HH:MM`.
+    BadTime,
+    /// The time is in the past.
+    InPast,
+    /// No account is named, or a name matches none (`value`) or several of them.
+    UnknownAccount,
+    /// The post cannot be published to an account it names (`account_id`, `problems`).
+    InvalidForTarget,
+    /// More rows than one import takes (`value`: the limit).
+    TooManyRows,
+    /// The file holds no post.
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvProblem {
+    /// The line in the file (the header is line 1).
+    pub line: u32,
+    pub code: CsvProblemCode,
+    /// What the row said (bounded), for the message.
+    pub value: Option<String>,
+    pub account_id: Option<String>,
+    pub problems: Vec<PostProblem>,
+}
+
+/// All or nothing: `posts` are the scheduled posts when `problems` is empty; otherwise nothing
+/// was imported and every bad row is listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CsvImport {
+    pub posts: Vec<Post>,
+    pub problems: Vec<CsvProblem>,
 }

@@ -41,6 +41,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         media_required: false,
         max_hashtags: None,
         publish_ready: false,
+        images: super::ImageLimits {
+            max_count: 1,
+            max_bytes: Some(5 * 1024 * 1024),
+            formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png],
+            aspect_milli: None,
+            upload_ready: false,
+        },
     }),
 };
 

@@ -42,6 +42,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         media_required: true,
         max_hashtags: Some(30),
         publish_ready: true,
+        images: super::ImageLimits {
+            max_count: 10,
+            max_bytes: Some(8 * 1024 * 1024),
+            formats: &[super::ImageFormat::Jpeg],
+            aspect_milli: Some((800, 1910)),
+            upload_ready: false,
+        },
     }),
 };
 

@@ -127,9 +127,32 @@ pub struct PostLimits {
     /// Only posts with an image or video are accepted (Instagram).
     pub media_required: bool,
     pub max_hashtags: Option<u32>,
-    /// Herald can publish there in this version (Google's local posts wait for the account
-    /// resource name of each location, which connect does not keep yet).
+    /// Herald can publish there in this version.
     pub publish_ready: bool,
+    /// What images a post may carry there.
+    pub images: ImageLimits,
+}
+
+/// The image formats Herald reads and the networks take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    Jpeg,
+    Png,
+    Gif,
+}
+
+/// What images a post may carry on a network (checked from each file's header and size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImageLimits {
+    pub max_count: u32,
+    /// Largest file the network takes, in bytes (`None`: no stated limit).
+    pub max_bytes: Option<u32>,
+    pub formats: &'static [ImageFormat],
+    /// Narrowest and widest width/height ratio, × 1000 (Instagram: 800 … 1910).
+    pub aspect_milli: Option<(u32, u32)>,
+    /// Herald uploads images there in this version (else a post with images cannot be
+    /// scheduled there yet; text-only posts can).
+    pub upload_ready: bool,
 }
 
 impl ConnectFacts {

@@ -54,6 +54,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         media_required: false,
         max_hashtags: None,
         publish_ready: true,
+        images: super::ImageLimits {
+            max_count: 4,
+            max_bytes: Some(5 * 1024 * 1024),
+            formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png, super::ImageFormat::Gif],
+            aspect_milli: None,
+            upload_ready: false,
+        },
     }),
 };
 

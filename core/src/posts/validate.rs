@@ -36,16 +36,21 @@ pub fn hashtags(text: &str) -> u32 {
 }
 
 fn problem(code: ProblemCode) -> PostProblem {
-    PostProblem { code, limit: None, count: None }
+    PostProblem::new(code)
 }
 
-/// Everything that stops `text` (with `link`) from being published to `network`.
-/// Returns the length as the network counts it, its limit, and the problems.
-pub fn check(network: NetworkId, text: &str, link: Option<&str>) -> (u32, Option<u32>, Vec<PostProblem>) {
+/// Everything that stops `text` (with `link` and `images`, local files) from being published
+/// to `network`. Returns the length as the network counts it, its limit, and the problems.
+pub fn check(
+    network: NetworkId,
+    text: &str,
+    link: Option<&str>,
+    images: &[String],
+) -> (u32, Option<u32>, Vec<PostProblem>) {
     let Some(limits) = network.spec().posts else {
         return (0, None, vec![problem(ProblemCode::NetworkCannotPublish)]);
     };
-    let PostLimits { max_chars, counting, media_required, max_hashtags, publish_ready } = limits;
+    let PostLimits { max_chars, counting, media_required, max_hashtags, publish_ready, images: image_limits } = limits;
     let mut problems = Vec::new();
     if !publish_ready {
         problems.push(problem(ProblemCode::NetworkCannotPublish));
@@ -56,22 +61,22 @@ pub fn check(network: NetworkId, text: &str, link: Option<&str>) -> (u32, Option
         _ => text.to_owned(),
     };
     let len = length(counted.trim(), counting);
-    if text.trim().is_empty() && link.is_none_or(str::is_empty) {
+    if text.trim().is_empty() && link.is_none_or(str::is_empty) && images.is_empty() {
         problems.push(problem(ProblemCode::TextEmpty));
     }
     if len > max_chars {
-        problems.push(PostProblem { code: ProblemCode::TextTooLong, limit: Some(max_chars), count: Some(len) });
+        problems.push(PostProblem::counted(ProblemCode::TextTooLong, max_chars, len));
     }
     if let Some(max) = max_hashtags {
         let tags = hashtags(text);
         if tags > max {
-            problems.push(PostProblem { code: ProblemCode::TooManyHashtags, limit: Some(max), count: Some(tags) });
+            problems.push(PostProblem::counted(ProblemCode::TooManyHashtags, max, tags));
         }
     }
-    if media_required {
-        // Images arrive with the media issue: until then every Instagram post lacks one.
+    if media_required && images.is_empty() {
         problems.push(problem(ProblemCode::MediaRequired));
     }
+    problems.extend(super::images::check(images, &image_limits));
     if let Some(link) = link.filter(|l| !l.is_empty()) {
         if !is_web_link(link) {
             problems.push(problem(ProblemCode::LinkInvalid));
@@ -93,7 +98,7 @@ mod tests {
     use super::*;
 
     fn codes(network: NetworkId, text: &str, link: Option<&str>) -> Vec<ProblemCode> {
-        check(network, text, link).2.into_iter().map(|p| p.code).collect()
+        check(network, text, link, &[]).2.into_iter().map(|p| p.code).collect()
     }
 
     #[test]

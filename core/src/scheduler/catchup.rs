@@ -36,6 +36,7 @@ impl Herald {
     pub(crate) async fn hold_missed(&self, now: DateTime<Utc>) -> Result<u64> {
         let held = self.store().hold_missed(now - self.grace_period().await?).await?;
         if held > 0 {
+            self.emit(crate::CoreEvent::PostsChanged);
             tracing::info!(count = held, "posts due while Herald was not running are held for the user");
         }
         Ok(held)
@@ -61,6 +62,7 @@ impl Herald {
             }
         }
         let changed = self.store().resolve_missed(attempt_ids, &action).await?;
+        self.emit(crate::CoreEvent::PostsChanged);
         self.wake_scheduler();
         Ok(changed)
     }

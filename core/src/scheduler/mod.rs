@@ -154,7 +154,11 @@ impl Herald {
                 if self.publishing_paused() {
                     break;
                 }
-                self.publish_attempt(&attempt).await?;
+                let published = self.publish_attempt(&attempt).await;
+                // Whatever the attempt became (published, failed, waiting, unconfirmed), the
+                // calendar and the archive show it.
+                self.emit(crate::CoreEvent::PostsChanged);
+                published?;
             }
             return Ok(None);
         }

@@ -42,6 +42,7 @@ impl Herald {
         }
         report.still_unconfirmed = report.checked - report.found;
         if report.found > 0 {
+            self.emit(crate::CoreEvent::PostsChanged);
             self.wake_scheduler();
         }
         Ok(report)

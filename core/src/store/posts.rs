@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::Store;
-use crate::api::{Attempt, AttemptReason, AttemptState, Post, PostProblem, PostState, PostTarget, TargetInput};
+use crate::api::{
+    ArchiveEntry, ArchiveFilter, Attempt, AttemptReason, AttemptResolution, AttemptState, CalendarEntry, EntryState,
+    Post, PostProblem, PostState, PostTarget, TargetInput,
+};
 use crate::error::{Error, Result};
 use crate::networks::NetworkId;
 
@@ -24,7 +27,16 @@ pub(crate) struct DraftRow<'a> {
     pub targets: &'a [TargetInput],
     pub scheduled_at: Option<DateTime<Utc>>,
     pub zone: Option<&'a str>,
+    pub images: &'a [String],
 }
+
+/// A post to schedule at once: its attempts' due time and one `(account, network)` per target.
+pub(crate) struct ScheduleRow<'a> {
+    pub due: DateTime<Utc>,
+    pub targets: &'a [(String, NetworkId)],
+}
+
+type Tx<'t> = sqlx::Transaction<'t, sqlx::Sqlite>;
 
 /// What one publish ended in.
 #[derive(Clone, Debug)]
@@ -54,6 +66,7 @@ struct AttemptRow {
     retryable: i64,
     retry_at: Option<i64>,
     detail: Option<String>,
+    resolution: Option<String>,
 }
 
 impl AttemptRow {
@@ -75,12 +88,13 @@ impl AttemptRow {
             retryable: self.retryable != 0,
             retry_at: self.retry_at.map(from_ms),
             detail: self.detail,
+            resolution: self.resolution.as_deref().and_then(AttemptResolution::parse),
         })
     }
 }
 
 const ATTEMPT_COLUMNS: &str = "id, post_id, account_id, network, due_at, state, started_at, finished_at, \
-                               network_post_id, permalink, reason, retryable, retry_at, detail";
+                               network_post_id, permalink, reason, retryable, retry_at, detail, resolution";
 
 impl Store {
     /// Insert or update a draft and its targets in one transaction: cheap enough for every
@@ -88,34 +102,24 @@ impl Store {
     /// yet started are withdrawn (one already under way is left to finish).
     pub(crate) async fn save_draft(&self, draft: &DraftRow<'_>, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) \
-             VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) \
-             ON CONFLICT (id) DO UPDATE SET text = excluded.text, link = excluded.link, state = 'draft', \
-               scheduled_at = excluded.scheduled_at, zone = excluded.zone, updated_at = excluded.updated_at",
-        )
-        .bind(draft.id)
-        .bind(draft.text)
-        .bind(draft.link)
-        .bind(draft.scheduled_at.map(ms))
-        .bind(draft.zone)
-        .bind(ms(now))
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
-            .bind(draft.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM post_targets WHERE post_id = ?").bind(draft.id).execute(&mut *tx).await?;
-        for (position, target) in draft.targets.iter().enumerate() {
-            sqlx::query("INSERT INTO post_targets (post_id, account_id, position, variant) VALUES (?, ?, ?, ?)")
-                .bind(draft.id)
-                .bind(&target.account_id)
-                .bind(i64::try_from(position).unwrap_or(i64::MAX))
-                .bind(target.variant.as_deref())
-                .execute(&mut *tx)
-                .await?;
+        save_draft_tx(&mut tx, draft, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Several posts in one transaction (all or nothing), each saved as a draft and, with a
+    /// [`ScheduleRow`], scheduled.
+    pub(crate) async fn save_many(
+        &self,
+        posts: &[(DraftRow<'_>, Option<ScheduleRow<'_>>)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for (draft, schedule) in posts {
+            save_draft_tx(&mut tx, draft, now).await?;
+            if let Some(schedule) = schedule {
+                schedule_tx(&mut tx, draft.id, schedule.due, schedule.targets, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())
@@ -146,7 +150,12 @@ impl Store {
                 problems: problems.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default(),
             })
             .collect();
+        let images: Vec<(String,)> = sqlx::query_as("SELECT path FROM post_images WHERE post_id = ? ORDER BY position")
+            .bind(&id)
+            .fetch_all(self.pool())
+            .await?;
         Ok(Some(Post {
+            images: images.into_iter().map(|(p,)| p).collect(),
             state: if state == "scheduled" { PostState::Scheduled } else { PostState::Draft },
             attempts: self.attempts_of(&id).await?,
             id,
@@ -204,29 +213,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE posts SET state = 'scheduled', scheduled_at = ?, updated_at = ? WHERE id = ?")
-            .bind(ms(due))
-            .bind(ms(now))
-            .bind(post_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
-            .bind(post_id)
-            .execute(&mut *tx)
-            .await?;
-        for (account_id, network) in targets {
-            sqlx::query(
-                "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
-                 VALUES (?, ?, ?, ?, ?, 'scheduled')",
-            )
-            .bind(uuid::Uuid::new_v4().to_string())
-            .bind(post_id)
-            .bind(account_id)
-            .bind(network.as_str())
-            .bind(ms(due))
-            .execute(&mut *tx)
-            .await?;
-        }
+        schedule_tx(&mut tx, post_id, due, targets, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -298,5 +285,386 @@ impl Store {
         .execute(self.pool())
         .await?
         .rows_affected())
+    }
+}
+
+async fn save_draft_tx(tx: &mut Tx<'_>, draft: &DraftRow<'_>, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) \
+         VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) \
+         ON CONFLICT (id) DO UPDATE SET text = excluded.text, link = excluded.link, state = 'draft', \
+           scheduled_at = excluded.scheduled_at, zone = excluded.zone, updated_at = excluded.updated_at",
+    )
+    .bind(draft.id)
+    .bind(draft.text)
+    .bind(draft.link)
+    .bind(draft.scheduled_at.map(ms))
+    .bind(draft.zone)
+    .bind(ms(now))
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
+        .bind(draft.id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM post_targets WHERE post_id = ?").bind(draft.id).execute(&mut **tx).await?;
+    for (position, target) in draft.targets.iter().enumerate() {
+        sqlx::query("INSERT INTO post_targets (post_id, account_id, position, variant) VALUES (?, ?, ?, ?)")
+            .bind(draft.id)
+            .bind(&target.account_id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(target.variant.as_deref())
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM post_images WHERE post_id = ?").bind(draft.id).execute(&mut **tx).await?;
+    for (position, path) in draft.images.iter().enumerate() {
+        sqlx::query("INSERT INTO post_images (post_id, position, path) VALUES (?, ?, ?)")
+            .bind(draft.id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(path)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn schedule_tx(
+    tx: &mut Tx<'_>,
+    post_id: &str,
+    due: DateTime<Utc>,
+    targets: &[(String, NetworkId)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE posts SET state = 'scheduled', scheduled_at = ?, updated_at = ? WHERE id = ?")
+        .bind(ms(due))
+        .bind(ms(now))
+        .bind(post_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
+        .bind(post_id)
+        .execute(&mut **tx)
+        .await?;
+    for (account_id, network) in targets {
+        sqlx::query(
+            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
+             VALUES (?, ?, ?, ?, ?, 'scheduled')",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(post_id)
+        .bind(account_id)
+        .bind(network.as_str())
+        .bind(ms(due))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The archive's cursor: the last entry's due time and id.
+pub(crate) fn archive_cursor(due_at: DateTime<Utc>, id: &str) -> String {
+    format!("{}_{id}", ms(due_at))
+}
+
+fn parse_cursor(cursor: &str) -> Result<(i64, String)> {
+    let bad = || Error::InvalidInput("the archive position is not valid".into());
+    let (at, id) = cursor.split_once('_').ok_or_else(bad)?;
+    if id.len() != 36 || uuid::Uuid::parse_str(id).is_err() {
+        return Err(bad());
+    }
+    Ok((at.parse().map_err(|_| bad())?, id.to_owned()))
+}
+
+type CalendarRow = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    i64,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+#[derive(FromRow)]
+struct ArchiveRow {
+    #[sqlx(flatten)]
+    attempt: AttemptRow,
+    account_name: Option<String>,
+    excerpt: String,
+}
+
+/// What a state change found when its condition did not hold.
+pub(crate) enum Refused {
+    NotFound,
+    State(String),
+    /// An unconfirmed attempt may have been published: publishing again needs a confirmation.
+    ConfirmRequired,
+}
+
+pub(crate) type Change<T> = std::result::Result<T, Refused>;
+
+impl Store {
+    /// The calendar between `from` (inclusive) and `to` (exclusive): for a scheduled post, one
+    /// entry per target with its latest attempt; for a draft with a time, one per target.
+    pub async fn calendar(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<CalendarEntry>> {
+        let rows: Vec<CalendarRow> = sqlx::query_as(
+            "SELECT a.post_id, a.id, a.account_id, a.network, a.due_at, p.zone, a.state, \
+               substr(COALESCE(t.variant, p.text), 1, 120), a.permalink, a.reason, \
+               (a.reason IS 'needs_reconnect' OR c.status IS 'needs_reconnect') \
+             FROM publish_attempts a \
+             JOIN posts p ON p.id = a.post_id \
+             LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
+             LEFT JOIN accounts c ON c.id = a.account_id \
+             WHERE a.due_at >= ?1 AND a.due_at < ?2 AND p.state = 'scheduled' \
+               AND NOT EXISTS (SELECT 1 FROM publish_attempts b \
+                 WHERE b.post_id = a.post_id AND b.account_id = a.account_id AND b.rowid > a.rowid) \
+             UNION ALL \
+             SELECT p.id, NULL, t.account_id, c.network, p.scheduled_at, p.zone, 'draft', \
+               substr(COALESCE(t.variant, p.text), 1, 120), NULL, NULL, (c.status IS 'needs_reconnect') \
+             FROM posts p \
+             JOIN post_targets t ON t.post_id = p.id \
+             LEFT JOIN accounts c ON c.id = t.account_id \
+             WHERE p.state = 'draft' AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2 \
+             ORDER BY 5, 1, 3",
+        )
+        .bind(ms(from))
+        .bind(ms(to))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(post_id, attempt_id, account_id, network, at, zone, state, excerpt, permalink, reason, reconnect)| {
+                    CalendarEntry {
+                        post_id,
+                        attempt_id,
+                        account_id,
+                        network: network.as_deref().and_then(NetworkId::parse),
+                        at: from_ms(at),
+                        zone,
+                        state: AttemptState::parse(&state).map_or(EntryState::Draft, EntryState::from),
+                        excerpt,
+                        permalink,
+                        reason: reason.as_deref().and_then(AttemptReason::parse),
+                        needs_reconnect: reconnect != 0,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Attempts newest first (by due time, then id), filtered, after `filter.before`.
+    /// Returns the page and the cursor of its last entry when there may be more.
+    pub async fn archive(&self, filter: &ArchiveFilter, limit: u32) -> Result<(Vec<ArchiveEntry>, Option<String>)> {
+        let mut sql = format!(
+            "SELECT {}, c.display_name AS account_name, substr(COALESCE(t.variant, p.text), 1, 120) AS excerpt \
+             FROM publish_attempts a JOIN posts p ON p.id = a.post_id \
+             LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
+             LEFT JOIN accounts c ON c.id = a.account_id WHERE 1",
+            ATTEMPT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        if filter.account_id.is_some() {
+            sql.push_str(" AND a.account_id = ?");
+        }
+        if filter.network.is_some() {
+            sql.push_str(" AND a.network = ?");
+        }
+        if filter.state.is_some() {
+            sql.push_str(" AND a.state = ?");
+        }
+        let cursor = filter.before.as_deref().map(parse_cursor).transpose()?;
+        if cursor.is_some() {
+            sql.push_str(" AND (a.due_at, a.id) < (?, ?)");
+        }
+        sql.push_str(" ORDER BY a.due_at DESC, a.id DESC LIMIT ?");
+        let mut query = sqlx::query_as::<_, ArchiveRow>(&sql);
+        if let Some(account) = &filter.account_id {
+            query = query.bind(account);
+        }
+        if let Some(network) = filter.network {
+            query = query.bind(network.as_str());
+        }
+        if let Some(state) = filter.state {
+            query = query.bind(state.as_str());
+        }
+        if let Some((at, id)) = cursor {
+            query = query.bind(at).bind(id);
+        }
+        let rows = query.bind(i64::from(limit)).fetch_all(self.pool()).await?;
+        let full = rows.len() == usize::try_from(limit).unwrap_or(usize::MAX);
+        let entries = rows
+            .into_iter()
+            .map(|r| {
+                Ok(ArchiveEntry {
+                    attempt: r.attempt.into_attempt()?,
+                    account_name: r.account_name,
+                    excerpt: r.excerpt,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let next = if full { entries.last().map(|e| archive_cursor(e.attempt.due_at, &e.attempt.id)) } else { None };
+        Ok((entries, next))
+    }
+
+    /// Back to draft: the post's attempts not yet started are withdrawn (one under way finishes).
+    pub(crate) async fn unschedule(&self, post_id: &str, now: DateTime<Utc>) -> Result<Change<()>> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?")
+            .bind(ms(now))
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(Err(Refused::NotFound));
+        }
+        sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Move the post (and its attempts not yet started) to `at`, chosen in `zone`.
+    pub(crate) async fn reschedule(
+        &self,
+        post_id: &str,
+        at: DateTime<Utc>,
+        zone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Change<()>> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE posts SET scheduled_at = ?, zone = ?, updated_at = ? WHERE id = ?")
+            .bind(ms(at))
+            .bind(zone)
+            .bind(ms(now))
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Ok(Err(Refused::NotFound));
+        }
+        sqlx::query("UPDATE publish_attempts SET due_at = ? WHERE post_id = ? AND state = 'scheduled'")
+            .bind(ms(at))
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Delete a post with its targets, images and attempts; refused while one is publishing.
+    pub(crate) async fn delete_post(&self, post_id: &str) -> Result<Change<()>> {
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query(
+            "DELETE FROM posts WHERE id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM publish_attempts WHERE post_id = ?1 AND state = 'publishing')",
+        )
+        .bind(post_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            tx.commit().await?;
+            return Ok(Ok(()));
+        }
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM posts WHERE id = ?").bind(post_id).fetch_optional(&mut *tx).await?;
+        Ok(Err(if exists.is_some() {
+            Refused::State("The post is being published right now; try again in a moment.".into())
+        } else {
+            Refused::NotFound
+        }))
+    }
+
+    /// A failed (or, confirmed, an unconfirmed) attempt is marked retried and a new attempt for
+    /// the same target is due at `now`; the post is scheduled. Returns the post id.
+    pub(crate) async fn retry(&self, attempt_id: &str, confirmed: bool, now: DateTime<Utc>) -> Result<Change<String>> {
+        let mut tx = self.pool().begin().await?;
+        let Some((post_id, account_id, network, state, resolution)) = attempt_for_decision(&mut tx, attempt_id).await?
+        else {
+            return Ok(Err(Refused::NotFound));
+        };
+        if let Some(refused) = undecidable(&state, resolution.as_deref()) {
+            return Ok(Err(refused));
+        }
+        if state == "unconfirmed" && !confirmed {
+            return Ok(Err(Refused::ConfirmRequired));
+        }
+        sqlx::query("UPDATE publish_attempts SET resolution = 'retried' WHERE id = ?")
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
+             VALUES (?, ?, ?, ?, ?, 'scheduled')",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&post_id)
+        .bind(&account_id)
+        .bind(&network)
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE posts SET state = 'scheduled', updated_at = ? WHERE id = ?")
+            .bind(ms(now))
+            .bind(&post_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(post_id))
+    }
+
+    /// A failed or unconfirmed attempt is marked kept-as-draft and its post becomes a draft
+    /// again (text, targets and images untouched; attempts not yet started withdrawn).
+    pub(crate) async fn keep_as_draft(&self, attempt_id: &str, now: DateTime<Utc>) -> Result<Change<String>> {
+        let mut tx = self.pool().begin().await?;
+        let Some((post_id, _, _, state, resolution)) = attempt_for_decision(&mut tx, attempt_id).await? else {
+            return Ok(Err(Refused::NotFound));
+        };
+        if let Some(refused) = undecidable(&state, resolution.as_deref()) {
+            return Ok(Err(refused));
+        }
+        sqlx::query("UPDATE publish_attempts SET resolution = 'kept_as_draft' WHERE id = ?")
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM publish_attempts WHERE post_id = ? AND state = 'scheduled'")
+            .bind(&post_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?")
+            .bind(ms(now))
+            .bind(&post_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(post_id))
+    }
+}
+
+type DecisionRow = (String, String, String, String, Option<String>);
+
+async fn attempt_for_decision(tx: &mut Tx<'_>, attempt_id: &str) -> Result<Option<DecisionRow>> {
+    Ok(sqlx::query_as("SELECT post_id, account_id, network, state, resolution FROM publish_attempts WHERE id = ?")
+        .bind(attempt_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
+/// Only a failed or unconfirmed attempt nobody decided about yet can be retried or kept.
+fn undecidable(state: &str, resolution: Option<&str>) -> Option<Refused> {
+    if resolution.is_some() {
+        return Some(Refused::State("This attempt was already dealt with.".into()));
+    }
+    match state {
+        "failed" | "unconfirmed" => None,
+        "published" => Some(Refused::State("This post was published.".into())),
+        _ => Some(Refused::State("This attempt has not finished yet.".into())),
     }
 }

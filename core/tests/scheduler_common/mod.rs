@@ -28,6 +28,7 @@ pub fn draft(text: &str, accounts: &[&Account], at: DateTime<Utc>) -> DraftInput
         targets: accounts.iter().map(|a| TargetInput { account_id: a.id.clone(), variant: None }).collect(),
         scheduled_at: Some(at),
         zone: Some("Europe/Rome".into()),
+        images: Vec::new(),
     }
 }
 

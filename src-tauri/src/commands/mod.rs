@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod app;
 pub mod mode;
+pub mod posts;
 pub mod publishing;
 pub mod settings;

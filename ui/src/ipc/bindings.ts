@@ -241,6 +241,126 @@ async postsResolveMissed(attemptIds: string[], action: MissedAction) : Promise<R
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async postsSaveDraft(draft: DraftInput) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_save_draft", { draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsGet(id: string) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsCheck(draft: DraftInput) : Promise<Result<TargetCheck[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_check", { draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsSchedule(id: string) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_schedule", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsUnschedule(id: string) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_unschedule", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsReschedule(id: string, at: string, zone: string) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_reschedule", { id, at, zone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsDelete(id: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsCalendar(from: string, to: string) : Promise<Result<CalendarEntry[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_calendar", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsArchive(filter: ArchiveFilter) : Promise<Result<ArchivePage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_archive", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsRetry(attemptId: string, confirm: boolean) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_retry", { attemptId, confirm }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsKeepAsDraft(attemptId: string) : Promise<Result<Post, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_keep_as_draft", { attemptId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsCreateMany(drafts: DraftInput[], schedule: boolean) : Promise<Result<Post[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_create_many", { drafts, schedule }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsImportCsv(csv: string) : Promise<Result<CsvImport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_import_csv", { csv }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsSettingsGet() : Promise<Result<PostsSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_settings_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async postsSettingsSave(settings: PostsSettings) : Promise<Result<PostsSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_settings_save", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -248,9 +368,11 @@ async postsResolveMissed(attemptIds: string[], action: MissedAction) : Promise<R
 
 
 export const events = __makeEvents__<{
-accountsChanged: AccountsChanged
+accountsChanged: AccountsChanged,
+postsChanged: PostsChanged
 }>({
-accountsChanged: "accounts-changed"
+accountsChanged: "accounts-changed",
+postsChanged: "posts-changed"
 })
 
 /** user-defined constants **/
@@ -284,6 +406,140 @@ export type AppStatus = { demo: boolean;
  * Set when the database was found damaged or from a newer Herald and was set aside.
  */
 recovery: Recovery | null; keyring: KeyringStatus; locale: string | null; dataDir: string; version: string }
+/**
+ * One attempt in the archive.
+ */
+export type ArchiveEntry = { attempt: Attempt; 
+/**
+ * The account's name (`None` when it is no longer connected to Herald).
+ */
+accountName: string | null; 
+/**
+ * The start of the text published there, at most 120 characters.
+ */
+excerpt: string }
+/**
+ * Which attempts the archive lists. `before` is the `next` cursor of the previous page.
+ */
+export type ArchiveFilter = { accountId: string | null; network: NetworkId | null; state: AttemptState | null; before: string | null; 
+/**
+ * Page size (default 50, at most 200).
+ */
+limit: number | null }
+/**
+ * Newest first; `next` continues after the last entry (`None`: nothing older).
+ */
+export type ArchivePage = { entries: ArchiveEntry[]; next: string | null }
+/**
+ * One recorded attempt to publish a post to one account.
+ */
+export type Attempt = { id: string; postId: string; accountId: string; network: NetworkId; dueAt: string; state: AttemptState; startedAt: string | null; finishedAt: string | null; networkPostId: string | null; permalink: string | null; reason: AttemptReason | null; retryable: boolean; retryAt: string | null; 
+/**
+ * The network's own words, bounded and cleaned (never Herald's sentences).
+ */
+detail: string | null; 
+/**
+ * What the user decided about a failed or unconfirmed attempt.
+ */
+resolution: AttemptResolution | null }
+/**
+ * Why an attempt is waiting, failed or unconfirmed. Stored as its snake_case name.
+ */
+export type AttemptReason = 
+/**
+ * Waiting: the account needs a reconnect before Herald can publish.
+ */
+"needs_reconnect" | 
+/**
+ * Failed: the network refused the post itself (duplicate, too long, not allowed...).
+ */
+"content_rejected" | 
+/**
+ * Failed: the network no longer accepts the account's sign-in.
+ */
+"sign_in_rejected" | 
+/**
+ * Failed, retryable: the network's rate limit (see `retry_at`).
+ */
+"rate_limited" | 
+/**
+ * Failed, retryable: the network could not be reached; nothing was sent.
+ */
+"network_unavailable" | 
+/**
+ * Unconfirmed: the network did not answer in time; it may have published.
+ */
+"timed_out" | 
+/**
+ * Unconfirmed: the network answered with a server error; it may have published.
+ */
+"server_error" | 
+/**
+ * Unconfirmed: Herald stopped while the network call was under way.
+ */
+"interrupted" | 
+/**
+ * Failed: the network publishes only posts with an image (Instagram).
+ */
+"needs_image" | 
+/**
+ * Failed: the account was disconnected from Herald.
+ */
+"account_gone" | 
+/**
+ * Failed: Herald cannot publish to this network in this version.
+ */
+"not_supported" | 
+/**
+ * Waiting: the account used up the network's publishing quota; it goes at `retry_at`.
+ */
+"quota_wait" | 
+/**
+ * Waiting for the user: it was due while Herald was not running, later than the grace
+ * period (publish now, reschedule or keep as draft).
+ */
+"missed"
+/**
+ * What the user decided about a failed or unconfirmed attempt (it stays in the archive).
+ */
+export type AttemptResolution = 
+/**
+ * A new attempt was made ("Retry", "Publish again").
+ */
+"retried" | 
+/**
+ * The post went back to being a draft.
+ */
+"kept_as_draft"
+export type AttemptState = "scheduled" | "publishing" | "published" | "failed" | "unconfirmed"
+/**
+ * One target of one post in the calendar.
+ */
+export type CalendarEntry = { postId: string; 
+/**
+ * The target's latest attempt (`None` for a draft).
+ */
+attemptId: string | null; accountId: string; 
+/**
+ * `None` when the account is no longer connected to Herald.
+ */
+network: NetworkId | null; 
+/**
+ * When it is (or was) due.
+ */
+at: string; 
+/**
+ * The IANA zone the time was chosen in.
+ */
+zone: string | null; state: EntryState; 
+/**
+ * The start of the target's text, at most 120 characters.
+ */
+excerpt: string; permalink: string | null; reason: AttemptReason | null; 
+/**
+ * The account must be reconnected before this post can publish.
+ */
+needsReconnect: boolean }
 /**
  * Something the user may connect after consenting (a page, a location...).
  */
@@ -346,8 +602,94 @@ relayUrl: string | null;
  */
 redirectToRegister: string | null }
 export type Credentials = { network: NetworkId; clientId: string; hasSecret: boolean }
+/**
+ * All or nothing: `posts` are the scheduled posts when `problems` is empty; otherwise nothing
+ * was imported and every bad row is listed.
+ */
+export type CsvImport = { posts: Post[]; problems: CsvProblem[] }
+export type CsvProblem = { 
+/**
+ * The line in the file (the header is line 1).
+ */
+line: number; code: CsvProblemCode; 
+/**
+ * What the row said (bounded), for the message.
+ */
+value: string | null; accountId: string | null; problems: PostProblem[] }
+/**
+ * Why a CSV row cannot be imported.
+ */
+export type CsvProblemCode = 
+/**
+ * The first row is not the header `date,time,text,accounts,image path`.
+ */
+"header_missing" | 
+/**
+ * The row cannot be read as CSV (quotes, wrong number of fields).
+ */
+"row_malformed" | 
+/**
+ * The date is not `YYYY-MM-DD`.
+ */
+"bad_date" | 
+/**
+ * The time is not `HH:MM`.
+ */
+"bad_time" | 
+/**
+ * The time is in the past.
+ */
+"in_past" | 
+/**
+ * No account is named, or a name matches none (`value`) or several of them.
+ */
+"unknown_account" | 
+/**
+ * The post cannot be published to an account it names (`account_id`, `problems`).
+ */
+"invalid_for_target" | 
+/**
+ * More rows than one import takes (`value`: the limit).
+ */
+"too_many_rows" | 
+/**
+ * The file holds no post.
+ */
+"empty"
 export type DisconnectOutcome = { revoke: RevokeOutcome; detail: string | null }
-export type ErrorCode = "keyring_unavailable" | "credentials_missing" | "network_not_supported" | "flow_not_found" | "flow_cancelled" | "flow_timed_out" | "state_mismatch" | "consent_denied" | "token_exchange_failed" | "network_error" | "network_rejected" | "different_account" | "port_busy" | "relay_missing" | "network_deprecated" | "invalid_input" | "not_found" | "storage" | "internal"
+/**
+ * What the composer autosaves (on every keystroke): `id` is `None` for a new post.
+ */
+export type DraftInput = { id: string | null; text: string; link: string | null; targets: TargetInput[]; 
+/**
+ * When to publish (a UTC instant) and the IANA zone it was chosen in.
+ */
+scheduledAt: string | null; zone: string | null; 
+/**
+ * Local image files, in order (validated per network, stored with the post).
+ */
+images?: string[] }
+/**
+ * What a calendar entry shows: a draft with a time, or its target's latest attempt.
+ */
+export type EntryState = "draft" | "scheduled" | "publishing" | "published" | "failed" | "unconfirmed"
+export type ErrorCode = "keyring_unavailable" | "credentials_missing" | "network_not_supported" | "flow_not_found" | "flow_cancelled" | "flow_timed_out" | "state_mismatch" | "consent_denied" | "token_exchange_failed" | "network_error" | "network_rejected" | "different_account" | "port_busy" | "relay_missing" | "network_deprecated" | "invalid_input" | "not_found" | "storage" | "internal" | 
+/**
+ * The chosen time is in the past.
+ */
+"schedule_in_past" | 
+/**
+ * Publishing again may post twice (the last attempt may have been published): ask first.
+ */
+"confirm_required" | 
+/**
+ * The post or attempt is not in a state that allows this (e.g. it is publishing now).
+ */
+"post_state_conflict" | 
+/**
+ * One of several posts cannot be scheduled, so none was created.
+ */
+"batch_invalid"
 /**
  * Where an export was written.
  */
@@ -432,6 +774,115 @@ redirectModes: RedirectMode[];
  * Disconnecting revokes Herald's access at the network (else only the local sign-in goes).
  */
 revocable: boolean }
+export type Post = { id: string; text: string; link: string | null; state: PostState; scheduledAt: string | null; zone: string | null; targets: PostTarget[]; 
+/**
+ * Local image files, in order.
+ */
+images: string[]; attempts: Attempt[]; createdAt: string; updatedAt: string }
+export type PostProblem = { code: ProblemCode; limit: number | null; count: number | null; 
+/**
+ * The image file the problem is about, as the user chose it.
+ */
+image?: string | null }
+export type PostState = "draft" | "scheduled"
+export type PostTarget = { accountId: string; variant: string | null; 
+/**
+ * Why the post cannot be scheduled for this account (empty: it can, or it was not checked).
+ */
+problems: PostProblem[] }
+/**
+ * A post or one of its publish attempts changed: reload the calendar, archive or composer.
+ */
+export type PostsChanged = null
+/**
+ * The posts settings: the business's time zone and the catch-up grace period.
+ */
+export type PostsSettings = { 
+/**
+ * IANA name; the OS zone until the user chooses one.
+ */
+zone: string; 
+/**
+ * Posts missed by less than this are published at start without asking.
+ */
+graceMinutes: number; 
+/**
+ * The operating system's zone (read-only; ignored when saving).
+ */
+osZone?: string }
+/**
+ * Why a post cannot be scheduled for a target; the UI words it from the code and numbers.
+ */
+export type ProblemCode = 
+/**
+ * Nothing to publish.
+ */
+"text_empty" | 
+/**
+ * Longer than the network takes (`limit`, `count` in the network's own counting).
+ */
+"text_too_long" | 
+/**
+ * The network publishes only posts with an image or video (Instagram).
+ */
+"media_required" | 
+/**
+ * More hashtags than the network takes (`limit`, `count`).
+ */
+"too_many_hashtags" | 
+/**
+ * The link is not an http(s) address.
+ */
+"link_invalid" | 
+/**
+ * The account is not (or no longer) connected to Herald.
+ */
+"account_not_found" | 
+/**
+ * Herald cannot publish to this network in this version.
+ */
+"network_cannot_publish" | 
+/**
+ * The post has no target.
+ */
+"no_targets" | 
+/**
+ * No time was chosen.
+ */
+"schedule_missing" | 
+/**
+ * The chosen time is in the past.
+ */
+"schedule_in_past" | 
+/**
+ * The time zone is not an IANA name Herald knows.
+ */
+"zone_unknown" | 
+/**
+ * More images than the network takes (`limit`, `count`).
+ */
+"too_many_images" | 
+/**
+ * The image file (`image`) is missing or cannot be read as an image.
+ */
+"image_unreadable" | 
+/**
+ * The network does not take this kind of image (`image`; JPEG and PNG, GIF where allowed).
+ */
+"image_type_not_allowed" | 
+/**
+ * The image file (`image`) is larger than the network takes (`limit`, `count` in bytes).
+ */
+"image_too_large" | 
+/**
+ * The image (`image`) is narrower or wider than the network takes (Instagram 4:5 to 1.91:1;
+ * `count` is its width/height ratio × 1000, `limit` the bound it crosses × 1000).
+ */
+"image_aspect_ratio" | 
+/**
+ * Herald cannot publish images to this network in this version (text-only posts work).
+ */
+"images_not_yet_supported"
 export type PublishingStatus = { paused: boolean; 
 /**
  * When the scheduler next has something to do (a due post, a retry, a quota freeing up).
@@ -525,6 +976,19 @@ export type StatusReason =
  * Imported from another computer: the sign-in itself never travels, so reconnect.
  */
 "imported"
+/**
+ * The composer's live check of one target: its counter and what stops it.
+ */
+export type TargetCheck = { accountId: string; network: NetworkId | null; 
+/**
+ * The length as the network counts it (X: weighted characters).
+ */
+length: number; limit: number | null; problems: PostProblem[] }
+/**
+ * One target of a post as the composer sends it: an account and, optionally, the text to use
+ * there instead of the post's text.
+ */
+export type TargetInput = { accountId: string; variant: string | null }
 
 /** tauri-specta globals **/
 

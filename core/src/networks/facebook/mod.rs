@@ -53,6 +53,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         media_required: false,
         max_hashtags: None,
         publish_ready: true,
+        images: super::ImageLimits {
+            max_count: 10,
+            max_bytes: Some(4 * 1024 * 1024 - 1),
+            formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png],
+            aspect_milli: None,
+            upload_ready: true,
+        },
     }),
 };
 

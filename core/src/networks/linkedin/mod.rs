@@ -76,6 +76,13 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         media_required: false,
         max_hashtags: None,
         publish_ready: true,
+        images: super::ImageLimits {
+            max_count: 20,
+            max_bytes: None,
+            formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png, super::ImageFormat::Gif],
+            aspect_milli: None,
+            upload_ready: false,
+        },
     }),
 };
 
