@@ -6,6 +6,7 @@
 // typed `ErrorCode` from Rust. Components switch on `code` to show localized
 // text and fall back to `message` for codes they do not know.
 
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { commands, events } from './bindings';
 import type {
   Account,
@@ -21,9 +22,13 @@ import type {
   ImportSummary,
   IpcError,
   LiveCredentials,
+  MissedAction,
+  MissedPost,
   ModeStatus,
   NetworkId,
   NetworkInfo,
+  PublishingStatus,
+  ReconcileReport,
   RedirectMode,
   Result,
 } from './bindings';
@@ -47,10 +52,15 @@ export type {
   IpcError,
   KeyringStatus,
   LiveCredentials,
+  MissedAction,
+  MissedPost,
   ModeStatus,
   NetworkAvailability,
   NetworkId,
   NetworkInfo,
+  PublishingStatus,
+  QuotaUse,
+  ReconcileReport,
   Recovery,
   RecoveryReason,
   RedirectMode,
@@ -157,6 +167,25 @@ export const ipc = {
   modeUseLive: (credentials: LiveCredentials | null): Promise<null> => call(() => commands.modeUseLive(credentials)),
   /** "Back to demo": Herald restarts with the sample accounts shortly after answering. */
   modeUseDemo: (): Promise<null> => call(() => commands.modeUseDemo()),
+  publishingStatus: (): Promise<PublishingStatus> => call(() => commands.publishingStatus()),
+  /** "Pause publishing": holds every due post until resumed. */
+  publishingPause: (paused: boolean): Promise<null> => call(() => commands.publishingPause(paused)),
+  /** Looks each unconfirmed post up on its network. */
+  postsReconcile: (): Promise<ReconcileReport> => call(() => commands.postsReconcile()),
+  /** Posts that were due while Herald was not running (for the catch-up prompt). */
+  postsMissed: (): Promise<MissedPost[]> => call(() => commands.postsMissed()),
+  postsResolveMissed: (attemptIds: string[], action: MissedAction): Promise<null> =>
+    call(() => commands.postsResolveMissed(attemptIds, action)),
+  /** Calls `cb` with the local paths of files dropped on the window. */
+  onFileDrop: async (cb: (paths: string[]) => void): Promise<Unlisten> => {
+    try {
+      return await getCurrentWebview().onDragDropEvent((event) => {
+        if (event.payload.type === 'drop') cb(event.payload.paths);
+      });
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
   /** Calls `cb` whenever the backend changed the stored accounts. */
   onAccountsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {
