@@ -33,3 +33,16 @@ export function stateText(state: string): string {
   const key = `postState.${state}`;
   return known(key) ? t(key) : state;
 }
+
+/** One bad CSV row's reason, from its code (and the problem and numbers it carries). */
+export function csvErrorText(error: {
+  code: string;
+  column?: string | null;
+  problem?: ProblemLike | null;
+  account?: string | null;
+}): string {
+  if (error.problem) return problemText(error.problem, error.account ?? t('common.theNetwork'));
+  const key = `csvError.${error.code}`;
+  const params = { column: error.column ?? '', account: error.account ?? '' };
+  return known(key) ? t(key, params) : t('csvError.unknown', params);
+}
