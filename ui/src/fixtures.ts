@@ -6,10 +6,16 @@ import {
   type Account,
   type Api,
   type AppStatus,
+  type ArchiveEntry,
+  type CalendarEntry,
   type Candidate,
   type ConnectFlow,
   type ConnectSetup,
+  type DraftInput,
   type NetworkInfo,
+  type Post,
+  type PostsSettings,
+  type PublishingStatus,
 } from './ipc';
 
 /** A normal start: keyring available, no demo, no database recovery. */
@@ -105,6 +111,66 @@ export function connectSetup(overrides: Partial<ConnectSetup> = {}): ConnectSetu
   };
 }
 
+export function postsSettings(overrides: Partial<PostsSettings> = {}): PostsSettings {
+  return { zone: 'Europe/Rome', graceMinutes: 15, osZone: 'Europe/Rome', ...overrides };
+}
+
+/** The post a backend would return for `draft` (a draft, no attempts). */
+export function post(overrides: Partial<Post> = {}, draft?: DraftInput): Post {
+  return {
+    id: draft?.id ?? 'post-1',
+    text: draft?.text ?? 'Fresh focaccia today',
+    link: draft?.link ?? null,
+    images: draft?.images ?? [],
+    state: 'draft',
+    scheduledAt: draft?.scheduledAt ?? null,
+    zone: draft?.zone ?? null,
+    targets: (draft?.targets ?? []).map((t) => ({ accountId: t.accountId, variant: t.variant, problems: [] })),
+    attempts: [],
+    createdAt: '2025-03-14T10:30:00Z',
+    updatedAt: '2025-03-14T10:30:00Z',
+    ...overrides,
+  };
+}
+
+export function calendarEntry(overrides: Partial<CalendarEntry> = {}): CalendarEntry {
+  return {
+    postId: 'post-1',
+    attemptId: 'att-1',
+    accountId: 'acc-1',
+    network: 'google_business',
+    at: '2025-03-18T08:00:00Z',
+    zone: 'Europe/Rome',
+    state: 'scheduled',
+    excerpt: 'Fresh focaccia today',
+    permalink: null,
+    reason: null,
+    needsReconnect: false,
+    ...overrides,
+  };
+}
+
+export function archiveEntry(overrides: Partial<ArchiveEntry> = {}): ArchiveEntry {
+  return {
+    attemptId: 'att-1',
+    postId: 'post-1',
+    accountId: 'acc-1',
+    network: 'google_business',
+    at: '2025-03-18T08:00:00Z',
+    zone: 'Europe/Rome',
+    state: 'published',
+    excerpt: 'Fresh focaccia today',
+    permalink: 'https://business.google.com/posts/1',
+    reason: null,
+    detail: null,
+    ...overrides,
+  };
+}
+
+export function publishingStatus(overrides: Partial<PublishingStatus> = {}): PublishingStatus {
+  return { paused: false, nextDue: null, quotas: [], ...overrides };
+}
+
 export type Deferred<T> = {
   promise: Promise<T>;
   resolve: (value: T) => void;
@@ -129,6 +195,7 @@ export function appError(code: AppError['code'], message = `backend says ${code}
 export function fakeApi(state: { accounts?: Account[] } = {}) {
   let accounts = state.accounts ?? [];
   const listeners = new Set<() => void>();
+  const postsListeners = new Set<() => void>();
   const api = {
     appStatus: vi.fn<Api['appStatus']>(async () => appStatus()),
     appReady: vi.fn<Api['appReady']>(async () => null),
@@ -184,6 +251,31 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       listeners.add(cb);
       return () => listeners.delete(cb);
     }),
+    postsSaveDraft: vi.fn<Api['postsSaveDraft']>(async (draft) => post({ id: draft.id ?? 'post-1' }, draft)),
+    postsGet: vi.fn<Api['postsGet']>(async (id) => post({ id })),
+    postsCheck: vi.fn<Api['postsCheck']>(async () => []),
+    postsSchedule: vi.fn<Api['postsSchedule']>(async (id) => post({ id, state: 'scheduled' })),
+    postsUnschedule: vi.fn<Api['postsUnschedule']>(async (id) => post({ id })),
+    postsReschedule: vi.fn<Api['postsReschedule']>(async (id, at, zone) => post({ id, scheduledAt: at, zone })),
+    postsDelete: vi.fn<Api['postsDelete']>(async () => null),
+    postsCalendar: vi.fn<Api['postsCalendar']>(async () => []),
+    postsArchive: vi.fn<Api['postsArchive']>(async () => ({ entries: [], nextCursor: null })),
+    postsRetry: vi.fn<Api['postsRetry']>(async () => post({ state: 'scheduled' })),
+    postsKeepAsDraft: vi.fn<Api['postsKeepAsDraft']>(async () => post()),
+    postsCreateMany: vi.fn<Api['postsCreateMany']>(async (drafts) => drafts.map((d, i) => post({ id: `post-${i + 1}` }, d))),
+    postsImportCsv: vi.fn<Api['postsImportCsv']>(async () => ({ posts: [], errors: [] })),
+    postsSettingsGet: vi.fn<Api['postsSettingsGet']>(async () => postsSettings()),
+    postsSettingsSave: vi.fn<Api['postsSettingsSave']>(async () => null),
+    onPostsChanged: vi.fn<Api['onPostsChanged']>(async (cb) => {
+      postsListeners.add(cb);
+      return () => postsListeners.delete(cb);
+    }),
+    onFileDrop: vi.fn<Api['onFileDrop']>(async () => () => {}),
+    publishingStatus: vi.fn<Api['publishingStatus']>(async () => publishingStatus()),
+    publishingPause: vi.fn<Api['publishingPause']>(async () => null),
+    postsReconcile: vi.fn<Api['postsReconcile']>(async () => ({ checked: 0, found: 0, stillUnconfirmed: 0 })),
+    postsMissed: vi.fn<Api['postsMissed']>(async () => []),
+    postsResolveMissed: vi.fn<Api['postsResolveMissed']>(async () => null),
   } satisfies Api;
   return {
     api,
@@ -194,5 +286,8 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       for (const cb of listeners) cb();
     },
     listenerCount: () => listeners.size,
+    emitPostsChanged() {
+      for (const cb of postsListeners) cb();
+    },
   };
 }

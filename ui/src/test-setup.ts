@@ -16,3 +16,16 @@ if (typeof Blob !== 'undefined' && typeof Blob.prototype.text !== 'function') {
     },
   });
 }
+
+// jsdom has no layout, hence no ResizeObserver; the calendar library observes its cells' sizes.
+if (typeof globalThis.ResizeObserver === 'undefined') {
+  Object.defineProperty(globalThis, 'ResizeObserver', {
+    configurable: true,
+    writable: true,
+    value: class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  });
+}

@@ -6,26 +6,39 @@
 // typed `ErrorCode` from Rust. Components switch on `code` to show localized
 // text and fall back to `message` for codes they do not know.
 
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { commands, events } from './bindings';
 import type {
   Account,
   AppStatus,
+  ArchiveFilter,
+  ArchivePage,
+  CalendarEntry,
   Candidate,
   ConnectCheck,
   ConnectFlow,
   ConnectSetup,
   Credentials,
+  CsvImport,
   DisconnectOutcome,
+  DraftInput,
   ErrorCode,
   ExportResult,
   ImportSummary,
   IpcError,
   LiveCredentials,
+  MissedAction,
+  MissedPost,
   ModeStatus,
   NetworkId,
   NetworkInfo,
+  Post,
+  PostsSettings,
+  PublishingStatus,
+  ReconcileReport,
   RedirectMode,
   Result,
+  TargetCheck,
 } from './bindings';
 
 export type {
@@ -34,8 +47,25 @@ export type {
   AccountStatus,
   AccountsChanged,
   AppStatus,
+  ArchiveEntry,
+  ArchiveFilter,
+  ArchivePage,
+  Attempt,
+  AttemptReason,
+  AttemptState,
+  CalendarEntry,
   Candidate,
   CheckProblem,
+  CsvImport,
+  DraftInput,
+  Post,
+  PostProblem,
+  PostsChanged,
+  PostsSettings,
+  PostState,
+  ProblemCode,
+  TargetCheck,
+  TargetInput,
   ConnectCheck,
   ConnectFlow,
   ConnectSetup,
@@ -47,10 +77,15 @@ export type {
   IpcError,
   KeyringStatus,
   LiveCredentials,
+  MissedAction,
+  MissedPost,
   ModeStatus,
   NetworkAvailability,
   NetworkId,
   NetworkInfo,
+  PublishingStatus,
+  QuotaUse,
+  ReconcileReport,
   Recovery,
   RecoveryReason,
   RedirectMode,
@@ -157,6 +192,56 @@ export const ipc = {
   modeUseLive: (credentials: LiveCredentials | null): Promise<null> => call(() => commands.modeUseLive(credentials)),
   /** "Back to demo": Herald restarts with the sample accounts shortly after answering. */
   modeUseDemo: (): Promise<null> => call(() => commands.modeUseDemo()),
+  /** Autosave: creates the draft when `draft.id` is null, else updates it. */
+  postsSaveDraft: (draft: DraftInput): Promise<Post> => call(() => commands.postsSaveDraft(draft)),
+  postsGet: (id: string): Promise<Post> => call(() => commands.postsGet(id)),
+  /** The composer's live per-target counters and problems. */
+  postsCheck: (draft: DraftInput): Promise<TargetCheck[]> => call(() => commands.postsCheck(draft)),
+  /** A post with problems stays a draft; its targets carry the problems. */
+  postsSchedule: (id: string): Promise<Post> => call(() => commands.postsSchedule(id)),
+  postsUnschedule: (id: string): Promise<Post> => call(() => commands.postsUnschedule(id)),
+  postsReschedule: (id: string, at: string, zone: string): Promise<Post> =>
+    call(() => commands.postsReschedule(id, at, zone)),
+  postsDelete: (id: string): Promise<null> => call(() => commands.postsDelete(id)),
+  postsCalendar: (from: string, to: string): Promise<CalendarEntry[]> => call(() => commands.postsCalendar(from, to)),
+  postsArchive: (filter: ArchiveFilter): Promise<ArchivePage> => call(() => commands.postsArchive(filter)),
+  /** An unconfirmed attempt needs `confirm`: Herald is not sure it was not published already. */
+  postsRetry: (attemptId: string, confirm: boolean): Promise<Post> => call(() => commands.postsRetry(attemptId, confirm)),
+  postsKeepAsDraft: (attemptId: string): Promise<Post> => call(() => commands.postsKeepAsDraft(attemptId)),
+  /** All or nothing. */
+  postsCreateMany: (drafts: DraftInput[], schedule: boolean): Promise<Post[]> =>
+    call(() => commands.postsCreateMany(drafts, schedule)),
+  /** All or nothing; each bad row comes back with its line. */
+  postsImportCsv: (csv: string): Promise<CsvImport> => call(() => commands.postsImportCsv(csv)),
+  postsSettingsGet: (): Promise<PostsSettings> => call(() => commands.postsSettingsGet()),
+  postsSettingsSave: (settings: PostsSettings): Promise<null> => call(() => commands.postsSettingsSave(settings)),
+  /** Calls `cb` whenever a post or an attempt changed (the scheduler's changes included). */
+  onPostsChanged: async (cb: () => void): Promise<Unlisten> => {
+    try {
+      return await events.postsChanged.listen(() => cb());
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
+  publishingStatus: (): Promise<PublishingStatus> => call(() => commands.publishingStatus()),
+  /** "Pause publishing": holds every due post until resumed. */
+  publishingPause: (paused: boolean): Promise<null> => call(() => commands.publishingPause(paused)),
+  /** Looks each unconfirmed post up on its network. */
+  postsReconcile: (): Promise<ReconcileReport> => call(() => commands.postsReconcile()),
+  /** Posts that were due while Herald was not running (for the catch-up prompt). */
+  postsMissed: (): Promise<MissedPost[]> => call(() => commands.postsMissed()),
+  postsResolveMissed: (attemptIds: string[], action: MissedAction): Promise<null> =>
+    call(() => commands.postsResolveMissed(attemptIds, action)),
+  /** Calls `cb` with the local paths of files dropped on the window. */
+  onFileDrop: async (cb: (paths: string[]) => void): Promise<Unlisten> => {
+    try {
+      return await getCurrentWebview().onDragDropEvent((event) => {
+        if (event.payload.type === 'drop') cb(event.payload.paths);
+      });
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
   /** Calls `cb` whenever the backend changed the stored accounts. */
   onAccountsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {
@@ -188,6 +273,7 @@ export type ModeApi = Pick<Api, 'modeStatus' | 'modeUseLive' | 'modeUseDemo'>;
 /** What the settings page needs. */
 export type SettingsApi = TransferApi &
   ModeApi &
+  PostsSettingsApi &
   Pick<
     Api,
     | 'settingsSetLocale'
@@ -196,6 +282,37 @@ export type SettingsApi = TransferApi &
     | 'settingsConnectSetupGet'
     | 'settingsConnectSetupSave'
     | 'settingsConnectCheck'
+  >;
+
+/** The posts' settings section. */
+export type PostsSettingsApi = Pick<Api, 'postsSettingsGet' | 'postsSettingsSave'>;
+
+/** The catch-up prompt. */
+export type PublishingApi = Pick<Api, 'postsResolveMissed'>;
+
+/** What the posts pages (composer, calendar, bulk, archive) need. */
+export type PostsApi = PostsSettingsApi &
+  Pick<
+    Api,
+    | 'accountsList'
+    | 'postsSaveDraft'
+    | 'postsGet'
+    | 'postsCheck'
+    | 'postsSchedule'
+    | 'postsUnschedule'
+    | 'postsReschedule'
+    | 'postsDelete'
+    | 'postsCalendar'
+    | 'postsArchive'
+    | 'postsRetry'
+    | 'postsKeepAsDraft'
+    | 'postsCreateMany'
+    | 'postsImportCsv'
+    | 'onPostsChanged'
+    | 'onFileDrop'
+    | 'publishingStatus'
+    | 'publishingPause'
+    | 'postsReconcile'
   >;
 
 /** What one network's sign-in set-up panel needs. */

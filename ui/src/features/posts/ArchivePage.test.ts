@@ -1,0 +1,62 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { account, archiveEntry, fakeApi } from '../../fixtures';
+import ArchivePage from './ArchivePage.svelte';
+
+describe('ArchivePage', () => {
+  it('filters by state and account', async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    const user = userEvent.setup();
+    backend.api.postsArchive.mockResolvedValue({ entries: [archiveEntry()], nextCursor: null });
+    render(ArchivePage, { api: backend.api });
+    expect(await screen.findByTestId('permalink')).toHaveAttribute('href', 'https://business.google.com/posts/1');
+    await user.selectOptions(screen.getByTestId('filter-state'), 'failed');
+    await waitFor(() =>
+      expect(backend.api.postsArchive).toHaveBeenLastCalledWith(expect.objectContaining({ state: 'failed', accountId: null })),
+    );
+    await user.selectOptions(screen.getByTestId('filter-account'), 'acc-1');
+    await waitFor(() =>
+      expect(backend.api.postsArchive).toHaveBeenLastCalledWith(expect.objectContaining({ state: 'failed', accountId: 'acc-1' })),
+    );
+  });
+
+  it('asks before retrying an unconfirmed post, and retries a failed one at once', async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    const user = userEvent.setup();
+    backend.api.postsArchive.mockResolvedValue({
+      entries: [archiveEntry({ state: 'unconfirmed', permalink: null, reason: 'timed_out' })],
+      nextCursor: null,
+    });
+    render(ArchivePage, { api: backend.api });
+    expect(await screen.findByTestId('archive-reason')).toHaveTextContent('may have published');
+    await user.click(screen.getByTestId('retry'));
+    expect(screen.getByTestId('confirm-dialog')).toHaveTextContent(
+      'Herald is not sure this was published. Check the network first. Publish again?',
+    );
+    expect(backend.api.postsRetry).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('confirm-retry'));
+    await waitFor(() => expect(backend.api.postsRetry).toHaveBeenCalledWith('att-1', true));
+
+    backend.api.postsArchive.mockResolvedValue({
+      entries: [archiveEntry({ attemptId: 'att-2', state: 'failed', permalink: null, reason: 'content_rejected' })],
+      nextCursor: null,
+    });
+    backend.emitPostsChanged();
+    await waitFor(() => expect(screen.getByTestId('archive-item')).toHaveAttribute('data-state', 'failed'));
+    await user.click(screen.getByTestId('retry'));
+    await waitFor(() => expect(backend.api.postsRetry).toHaveBeenCalledWith('att-2', false));
+  });
+
+  it('pages with the cursor', async () => {
+    const backend = fakeApi();
+    const user = userEvent.setup();
+    backend.api.postsArchive
+      .mockResolvedValueOnce({ entries: [archiveEntry()], nextCursor: 'c1' })
+      .mockResolvedValueOnce({ entries: [archiveEntry({ attemptId: 'att-9' })], nextCursor: null });
+    render(ArchivePage, { api: backend.api, pageSize: 1 });
+    await user.click(await screen.findByTestId('archive-more'));
+    await waitFor(() => expect(screen.getAllByTestId('archive-item')).toHaveLength(2));
+    expect(backend.api.postsArchive).toHaveBeenLastCalledWith(expect.objectContaining({ before: 'c1', limit: 1 }));
+  });
+});

@@ -1,0 +1,40 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { account, fakeApi, postsSettings } from '../../fixtures';
+import BulkComposer from './BulkComposer.svelte';
+
+describe('BulkComposer', () => {
+  it('lists every bad CSV row by line and says nothing was imported', async () => {
+    const backend = fakeApi();
+    const user = userEvent.setup();
+    backend.api.postsImportCsv.mockResolvedValue({
+      posts: [],
+      errors: [
+        { line: 3, code: 'bad_date', column: 'date', problem: null, account: null },
+        { line: 7, code: 'unknown_account', column: 'accounts', problem: null, account: 'Pizzeria' },
+      ],
+    });
+    render(BulkComposer, { api: backend.api, accounts: [account()], settings: postsSettings(), ondone: vi.fn() });
+    await user.click(screen.getByTestId('csv-text'));
+    await user.paste('date,time,text,accounts\n');
+    await user.click(screen.getByTestId('csv-import'));
+    const errors = await screen.findByTestId('csv-errors');
+    expect(errors).toHaveTextContent('2 rows have a problem.');
+    expect(errors).toHaveTextContent('Nothing was imported.');
+    expect(errors).toHaveTextContent('Line 3: the date is not a valid YYYY-MM-DD date');
+    expect(errors).toHaveTextContent('Line 7: the account "Pizzeria" is not connected to Herald');
+  });
+
+  it('creates all rows at once, or none when a row is incomplete', async () => {
+    const backend = fakeApi();
+    const user = userEvent.setup();
+    render(BulkComposer, { api: backend.api, accounts: [account()], settings: postsSettings(), ondone: vi.fn() });
+    await user.click(screen.getByTestId('bulk-drafts'));
+    expect(await screen.findByTestId('bulk-row-errors')).toHaveTextContent('Row 1: no text');
+    expect(backend.api.postsCreateMany).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId('bulk-add'));
+    expect(screen.getAllByTestId('bulk-row')).toHaveLength(3);
+    await waitFor(() => expect(screen.getAllByRole('button', { name: /Remove row/ })).toHaveLength(3));
+  });
+});
