@@ -323,6 +323,40 @@ impl Store {
     }
 }
 
+/// The post's finished (or running) attempts leave the calendar: a newer state replaces them.
+async fn supersede(tx: &mut Tx<'_>, post_id: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_attempts SET superseded = 1 WHERE post_id = ? AND state != 'scheduled' AND superseded = 0",
+    )
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A new scheduled attempt for one target, with the excerpt and zone the calendar shows.
+async fn insert_attempt(
+    tx: &mut Tx<'_>,
+    post_id: &str,
+    account_id: &str,
+    network: &str,
+    due: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state, excerpt, zone) \
+         SELECT ?1, p.id, ?2, ?3, ?4, 'scheduled', substr(COALESCE(t.variant, p.text), 1, 120), p.zone \
+         FROM posts p LEFT JOIN post_targets t ON t.post_id = p.id AND t.account_id = ?2 WHERE p.id = ?5",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(account_id)
+    .bind(network)
+    .bind(ms(due))
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn save_draft_tx(tx: &mut Tx<'_>, draft: &DraftRow<'_>, now: DateTime<Utc>) -> Result<()> {
     sqlx::query(
         "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) \
@@ -343,6 +377,7 @@ async fn save_draft_tx(tx: &mut Tx<'_>, draft: &DraftRow<'_>, now: DateTime<Utc>
         .bind(draft.id)
         .execute(&mut **tx)
         .await?;
+    supersede(tx, draft.id).await?;
     sqlx::query("DELETE FROM post_targets WHERE post_id = ?").bind(draft.id).execute(&mut **tx).await?;
     for (position, target) in draft.targets.iter().enumerate() {
         sqlx::query("INSERT INTO post_targets (post_id, account_id, position, variant) VALUES (?, ?, ?, ?)")
@@ -382,20 +417,23 @@ async fn schedule_tx(
         .bind(post_id)
         .execute(&mut **tx)
         .await?;
+    supersede(tx, post_id).await?;
     for (account_id, network) in targets {
-        sqlx::query(
-            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
-             VALUES (?, ?, ?, ?, ?, 'scheduled')",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(post_id)
-        .bind(account_id)
-        .bind(network.as_str())
-        .bind(ms(due))
-        .execute(&mut **tx)
-        .await?;
+        insert_attempt(tx, post_id, account_id, network.as_str(), due).await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// Keep the `accounts/{id}` a Google location belongs to (looked up at its first publish).
+    pub(crate) async fn set_account_parent(&self, account_id: &str, parent: &str) -> Result<()> {
+        sqlx::query("UPDATE accounts SET parent_id = ? WHERE id = ?")
+            .bind(parent)
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
 }
 
 /// The archive's cursor: the last entry's due time and id.
@@ -448,17 +486,16 @@ impl Store {
     /// The calendar between `from` (inclusive) and `to` (exclusive): for a scheduled post, one
     /// entry per target with its latest attempt; for a draft with a time, one per target.
     pub async fn calendar(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<CalendarEntry>> {
+        // The attempts' part reads one partial index and the attempt rows only (excerpt and
+        // zone are written with each attempt): a month of a busy store stays within a few ms.
         let rows: Vec<CalendarRow> = sqlx::query_as(
-            "SELECT a.post_id, a.id, a.account_id, a.network, a.due_at, p.zone, a.state, \
-               substr(COALESCE(t.variant, p.text), 1, 120), a.permalink, a.reason, \
-               (a.reason IS 'needs_reconnect' OR c.status IS 'needs_reconnect') \
-             FROM publish_attempts a \
-             JOIN posts p ON p.id = a.post_id \
-             LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
-             LEFT JOIN accounts c ON c.id = a.account_id \
-             WHERE a.due_at >= ?1 AND a.due_at < ?2 AND p.state = 'scheduled' \
-               AND NOT EXISTS (SELECT 1 FROM publish_attempts b \
-                 WHERE b.post_id = a.post_id AND b.account_id = a.account_id AND b.rowid > a.rowid) \
+            "SELECT a.post_id, a.id, a.account_id, a.network, a.due_at, \
+               COALESCE(a.zone, (SELECT zone FROM posts WHERE id = a.post_id)), a.state, \
+               COALESCE(a.excerpt, (SELECT substr(COALESCE(t.variant, p.text), 1, 120) FROM posts p \
+                 LEFT JOIN post_targets t ON t.post_id = p.id AND t.account_id = a.account_id WHERE p.id = a.post_id)), \
+               a.permalink, a.reason, (a.reason IS 'needs_reconnect' OR c.status IS 'needs_reconnect') \
+             FROM publish_attempts a LEFT JOIN accounts c ON c.id = a.account_id \
+             WHERE a.superseded = 0 AND a.due_at >= ?1 AND a.due_at < ?2 \
              UNION ALL \
              SELECT p.id, NULL, t.account_id, c.network, p.scheduled_at, p.zone, 'draft', \
                substr(COALESCE(t.variant, p.text), 1, 120), NULL, NULL, (c.status IS 'needs_reconnect') \
@@ -499,7 +536,7 @@ impl Store {
     pub async fn archive(&self, filter: &ArchiveFilter, limit: u32) -> Result<(Vec<ArchiveEntry>, Option<String>)> {
         let mut sql = format!(
             "SELECT {}, c.display_name AS account_name, substr(COALESCE(t.variant, p.text), 1, 120) AS excerpt \
-             FROM publish_attempts a JOIN posts p ON p.id = a.post_id \
+             FROM publish_attempts a CROSS JOIN posts p ON p.id = a.post_id \
              LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
              LEFT JOIN accounts c ON c.id = a.account_id WHERE 1",
             ATTEMPT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
@@ -562,6 +599,7 @@ impl Store {
             .bind(post_id)
             .execute(&mut *tx)
             .await?;
+        supersede(&mut tx, post_id).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -585,8 +623,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(Err(Refused::NotFound));
         }
-        sqlx::query("UPDATE publish_attempts SET due_at = ? WHERE post_id = ? AND state = 'scheduled'")
+        sqlx::query("UPDATE publish_attempts SET due_at = ?, zone = ? WHERE post_id = ? AND state = 'scheduled'")
             .bind(ms(at))
+            .bind(zone)
             .bind(post_id)
             .execute(&mut *tx)
             .await?;
@@ -631,21 +670,11 @@ impl Store {
         if state == "unconfirmed" && !confirmed {
             return Ok(Err(Refused::ConfirmRequired));
         }
-        sqlx::query("UPDATE publish_attempts SET resolution = 'retried' WHERE id = ?")
+        sqlx::query("UPDATE publish_attempts SET resolution = 'retried', superseded = 1 WHERE id = ?")
             .bind(attempt_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
-             VALUES (?, ?, ?, ?, ?, 'scheduled')",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(&post_id)
-        .bind(&account_id)
-        .bind(&network)
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
+        insert_attempt(&mut tx, &post_id, &account_id, &network, now).await?;
         sqlx::query("UPDATE posts SET state = 'scheduled', updated_at = ? WHERE id = ?")
             .bind(ms(now))
             .bind(&post_id)
@@ -673,6 +702,7 @@ impl Store {
             .bind(&post_id)
             .execute(&mut *tx)
             .await?;
+        supersede(&mut tx, &post_id).await?;
         sqlx::query("UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?")
             .bind(ms(now))
             .bind(&post_id)
