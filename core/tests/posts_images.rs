@@ -1,7 +1,7 @@
 //! Images on posts: the validation table per network (small real JPEG, PNG and GIF files written
 //! here), images stored with the post and blocking networks Herald cannot upload to yet, and
 //! Facebook photo publishing through the sandbox. Real files, real SQLite, the real keyring.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cloned_ref_to_slice_refs)]
 
 mod common;
 
