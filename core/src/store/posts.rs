@@ -733,3 +733,118 @@ fn undecidable(state: &str, resolution: Option<&str>) -> Option<Refused> {
         _ => Some(Refused::State("This attempt has not finished yet.".into())),
     }
 }
+
+/// A target as another computer knows it: the account by network and external id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortableTarget {
+    pub network: NetworkId,
+    pub external_id: String,
+    pub variant: Option<String>,
+}
+
+/// A draft or a post still to publish, as the export file carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortablePost {
+    pub id: String,
+    pub text: String,
+    pub link: Option<String>,
+    pub scheduled: bool,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub zone: Option<String>,
+    pub targets: Vec<PortableTarget>,
+    pub images: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+type PortableRow = (String, String, Option<String>, String, Option<i64>, Option<String>, i64);
+
+/// Drafts, and scheduled posts with an attempt still to make (published history stays here).
+pub(crate) async fn portable_posts(tx: &mut Tx<'_>) -> Result<Vec<PortablePost>> {
+    let rows: Vec<PortableRow> = sqlx::query_as(
+        "SELECT id, text, link, state, scheduled_at, zone, created_at FROM posts p WHERE state = 'draft' \
+         OR EXISTS (SELECT 1 FROM publish_attempts a WHERE a.post_id = p.id AND a.state = 'scheduled') \
+         ORDER BY created_at, id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut posts = Vec::with_capacity(rows.len());
+    for (id, text, link, state, scheduled_at, zone, created_at) in rows {
+        let targets: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.network, c.external_id, t.variant FROM post_targets t JOIN accounts c ON c.id = t.account_id \
+             WHERE t.post_id = ? ORDER BY t.position",
+        )
+        .bind(&id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let images: Vec<(String,)> = sqlx::query_as("SELECT path FROM post_images WHERE post_id = ? ORDER BY position")
+            .bind(&id)
+            .fetch_all(&mut **tx)
+            .await?;
+        posts.push(PortablePost {
+            targets: targets
+                .into_iter()
+                .filter_map(|(network, external_id, variant)| {
+                    NetworkId::parse(&network).map(|network| PortableTarget { network, external_id, variant })
+                })
+                .collect(),
+            images: images.into_iter().map(|(p,)| p).collect(),
+            scheduled: state == "scheduled",
+            scheduled_at: scheduled_at.map(from_ms),
+            created_at: from_ms(created_at),
+            id,
+            text,
+            link,
+            zone,
+        });
+    }
+    Ok(posts)
+}
+
+/// Add the posts this store lacks (by id), inside the import's transaction. A scheduled post
+/// whose time has passed arrives as a draft; the others are scheduled again here (their
+/// accounts, imported, wait for a reconnect before anything is published). Returns how many.
+pub(crate) async fn merge_posts(tx: &mut Tx<'_>, posts: &[PortablePost], now: DateTime<Utc>) -> Result<u32> {
+    let mut added = 0u32;
+    for post in posts {
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM posts WHERE id = ?").bind(&post.id).fetch_optional(&mut **tx).await?;
+        if exists.is_some() {
+            continue;
+        }
+        let mut targets = Vec::with_capacity(post.targets.len());
+        let mut networks = Vec::with_capacity(post.targets.len());
+        for target in &post.targets {
+            let (account_id,): (String,) =
+                sqlx::query_as("SELECT id FROM accounts WHERE network = ? AND external_id = ?")
+                    .bind(target.network.as_str())
+                    .bind(&target.external_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or_else(|| Error::InvalidInput("a post names an account the file does not carry".into()))?;
+            networks.push((account_id.clone(), target.network));
+            targets.push(TargetInput { account_id, variant: target.variant.clone() });
+        }
+        let draft = DraftRow {
+            id: &post.id,
+            text: &post.text,
+            link: post.link.as_deref(),
+            targets: &targets,
+            scheduled_at: post.scheduled_at,
+            zone: post.zone.as_deref(),
+            images: &post.images,
+        };
+        save_draft_tx(tx, &draft, now).await?;
+        sqlx::query("UPDATE posts SET created_at = ? WHERE id = ?")
+            .bind(ms(post.created_at))
+            .bind(&post.id)
+            .execute(&mut **tx)
+            .await?;
+        if let (true, Some(at)) = (post.scheduled, post.scheduled_at) {
+            if at > now && !networks.is_empty() {
+                schedule_tx(tx, &post.id, at, &networks, now).await?;
+            }
+        }
+        added = added.saturating_add(1);
+    }
+    Ok(added)
+}
