@@ -196,12 +196,6 @@ pub async fn list_locations(
 
     let mut candidates = Vec::new();
     for account in accounts {
-        if !is_resource(&account.name, "accounts/") {
-            return Err(Error::Network {
-                network: NAME,
-                detail: format!("the answer listed an account Herald cannot use ({})", bounded_text(&account.name, 80)),
-            });
-        }
         // `name` comes from the network: it may only name a resource under the configured base.
         let base = net::join_resource(NAME, &endpoints.business_information, &account.name, "/locations")?;
         let mut page_token: Option<String> = None;
@@ -216,7 +210,8 @@ pub async fn list_locations(
             let page: LocationsPage = get_json(http, url, access_token).await?;
             for location in page.locations {
                 let mut candidate = location_candidate(location)?;
-                candidate.parent_id = Some(account.name.clone());
+                // Kept only in the shape publishing puts into a URL.
+                candidate.parent_id = is_resource(&account.name, "accounts/").then(|| account.name.clone());
                 candidates.push(candidate);
             }
             page_token = page.next_page_token.filter(|t| !t.is_empty());
