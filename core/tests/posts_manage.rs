@@ -308,3 +308,32 @@ async fn every_change_and_every_finished_attempt_says_posts_changed() {
     let got = tokio::time::timeout(Duration::from_secs(2), events.recv()).await;
     assert!(matches!(got, Ok(Ok(CoreEvent::PostsChanged))), "the scheduler's finish: {got:?}");
 }
+
+#[tokio::test]
+async fn a_failed_post_is_retried_without_asking_and_a_publishing_one_cannot_be_deleted() {
+    let (w, _) = world_for_x().await;
+    let x = connect_all(&w, NetworkId::X).await;
+    w.herald.start_scheduler().await.unwrap();
+    w.sandbox.inject(Endpoint::XTweets, Fault { times: Some(1), ..Fault::status(403) });
+    let post = scheduled(&w.herald, draft("Pastiera", &[&x[0]], Some(Utc::now()))).await;
+    let failed = settled(&w.herald, &post.id).await.remove(0);
+    assert_eq!(failed.state, AttemptState::Failed);
+    w.herald.posts_retry(&failed.id, false).await.expect("a failed attempt needs no confirmation");
+    let attempts = settled(&w.herald, &post.id).await;
+    assert_eq!(
+        attempts.iter().map(|a| a.state).collect::<Vec<_>>(),
+        vec![AttemptState::Failed, AttemptState::Published]
+    );
+
+    // While the network call is under way the post cannot be deleted (its outcome must land).
+    w.sandbox.inject(Endpoint::XTweets, Fault { delay_ms: 1_000, times: Some(1), ..Fault::default() });
+    let slow = scheduled(&w.herald, draft("Zeppole", &[&x[0]], Some(Utc::now()))).await;
+    let start = Instant::now();
+    while w.herald.store().attempts_of(&slow.id).await.unwrap()[0].state != AttemptState::Publishing {
+        assert!(start.elapsed() < Duration::from_secs(5));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(code(w.herald.posts_delete(&slow.id).await), ErrorCode::PostStateConflict);
+    assert_eq!(settled(&w.herald, &slow.id).await[0].state, AttemptState::Published);
+    w.herald.posts_delete(&slow.id).await.unwrap();
+}
