@@ -3,14 +3,21 @@
 //! client id and the accounts' public facts; no token, grant id or client secret. Imported
 //! accounts therefore arrive as "needs reconnect" and the user signs in to them again.
 //!
-//! The file (`version` 1):
+//! The file (`version` 2; a version 1 file is the same without `posts`):
 //! ```json
 //! { "format": "herald-export", "version": 1, "exportedAt": "2026-11-22T10:00:00Z",
 //!   "settings": { "locale": "it" },
 //!   "networkCredentials": [ { "network": "google_business", "clientId": "…" } ],
 //!   "accounts": [ { "network": "google_business", "externalId": "locations/1", "kind": "location",
-//!                   "displayName": "Caffè Roma", "avatarUrl": null, "connectedAt": "…" } ] }
+//!                   "displayName": "Caffè Roma", "avatarUrl": null, "connectedAt": "…" } ],
+//!   "posts": [ { "id": "…uuid…", "text": "…", "link": null, "state": "scheduled",
+//!                "scheduledAt": "2026-12-01T08:00:00Z", "zone": "Europe/Rome", "images": [],
+//!                "createdAt": "…", "targets": [ { "network": "x", "externalId": "…", "variant": null } ] } ] }
 //! ```
+//! `posts` carries drafts and posts with an attempt still to make (never what was published:
+//! that history stays on the computer that published it). Every target must name an account of
+//! the same file. A post already here (same id) is left as it is; an imported scheduled post
+//! whose time has passed arrives as a draft.
 //! Import is strict (size, format, version, every field, unknown fields rejected) and all or
 //! nothing. It only adds: a setting, client id or account (same network + external id) that
 //! already exists here is left as it is. Within a file, a repeated setting key or network keeps
@@ -24,13 +31,15 @@ use serde::{Deserialize, Serialize};
 use crate::api::AccountKind;
 use crate::error::{Error, Result};
 use crate::networks::NetworkId;
-use crate::store::{PortableAccount, Snapshot};
+use crate::store::{PortableAccount, PortablePost, PortableTarget, Snapshot};
 use crate::{CoreEvent, Herald};
 
 /// The `format` field of every export file.
 pub const FORMAT: &str = "herald-export";
 /// The file version this build writes; it imports every version from 1 up to this one.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+/// The most posts one file may carry.
+pub const MAX_IMPORT_POSTS: usize = 100_000;
 /// The largest file import accepts.
 pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 /// The most accounts one file may carry.
@@ -60,15 +69,12 @@ pub struct ImportSummary {
     pub settings: u32,
     pub credentials: u32,
     pub accounts: u32,
+    pub posts: u32,
 }
 
-/// The export file.
-///
-/// Extension point: drafts and posts join as new fields, e.g.
-/// `#[serde(default, skip_serializing_if = "Option::is_none")] drafts: Option<Vec<DraftRecord>>`,
-/// with `VERSION` raised to 2. Import then accepts versions 1..=2 and simply has nothing to add
-/// when a field is absent (a version 1 file); an older Herald refuses a version 2 file with a
-/// clear "newer version" message instead of silently dropping what it cannot store.
+/// The export file. Version 2 added `posts` (absent in a version 1 file: nothing to add); an
+/// older Herald refuses a version 2 file with a "newer version" message instead of silently
+/// dropping what it cannot store.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ExportFile {
@@ -78,6 +84,38 @@ struct ExportFile {
     settings: BTreeMap<String, String>,
     network_credentials: Vec<CredentialRecord>,
     accounts: Vec<AccountRecord>,
+    #[serde(default)]
+    posts: Vec<PostRecord>,
+}
+
+#[derive(Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum PostRecordState {
+    Draft,
+    Scheduled,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PostRecord {
+    id: String,
+    text: String,
+    link: Option<String>,
+    state: PostRecordState,
+    scheduled_at: Option<DateTime<Utc>>,
+    zone: Option<String>,
+    #[serde(default)]
+    images: Vec<String>,
+    created_at: DateTime<Utc>,
+    targets: Vec<TargetRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TargetRecord {
+    network: NetworkId,
+    external_id: String,
+    variant: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -131,6 +169,25 @@ impl Herald {
                     connected_at: a.connected_at,
                 })
                 .collect(),
+            posts: snapshot
+                .posts
+                .into_iter()
+                .map(|p| PostRecord {
+                    id: p.id,
+                    text: p.text,
+                    link: p.link,
+                    state: if p.scheduled { PostRecordState::Scheduled } else { PostRecordState::Draft },
+                    scheduled_at: p.scheduled_at,
+                    zone: p.zone,
+                    images: p.images,
+                    created_at: p.created_at,
+                    targets: p
+                        .targets
+                        .into_iter()
+                        .map(|t| TargetRecord { network: t.network, external_id: t.external_id, variant: t.variant })
+                        .collect(),
+                })
+                .collect(),
         };
         serde_json::to_string_pretty(&file).map_err(|e| Error::Internal(format!("could not write the export: {e}")))
     }
@@ -143,7 +200,15 @@ impl Herald {
         if added.accounts > 0 {
             self.emit(CoreEvent::AccountsChanged);
         }
-        Ok(ImportSummary { settings: added.settings, credentials: added.credentials, accounts: added.accounts })
+        if added.posts > 0 {
+            self.posts_changed();
+        }
+        Ok(ImportSummary {
+            settings: added.settings,
+            credentials: added.credentials,
+            accounts: added.accounts,
+            posts: added.posts,
+        })
     }
 }
 
@@ -202,6 +267,12 @@ fn validate(file: ExportFile) -> Result<Snapshot> {
             file.accounts.len()
         )));
     }
+    if file.posts.len() > MAX_IMPORT_POSTS {
+        return Err(invalid(format!(
+            "the export file has {} posts; at most {MAX_IMPORT_POSTS} can be imported at once",
+            file.posts.len()
+        )));
+    }
     if file.network_credentials.len() > crate::networks::ALL.len() * 4 {
         return Err(invalid("the export file lists too many network credentials"));
     }
@@ -251,6 +322,71 @@ fn validate(file: ExportFile) -> Result<Snapshot> {
             display_name: record.display_name,
             avatar_url: record.avatar_url,
             connected_at: record.connected_at,
+        });
+    }
+    let mut post_ids = std::collections::HashSet::new();
+    for (n, record) in file.posts.into_iter().enumerate() {
+        let which = format!("post {}", n + 1);
+        if record.id.len() != 36 || uuid::Uuid::parse_str(&record.id).is_err() {
+            return Err(invalid(format!("{which}: id is not a valid id")));
+        }
+        if record.text.len() > crate::posts::MAX_TEXT_BYTES {
+            return Err(invalid(format!("{which}: the text is too long")));
+        }
+        if let Some(link) = &record.link {
+            if !crate::posts::validate::is_web_link(link) {
+                return Err(invalid(format!("{which}: link is not an http(s) address")));
+            }
+        }
+        if let Some(zone) = &record.zone {
+            if zone.len() > 64 || crate::posts::time::zone(zone).is_err() {
+                return Err(invalid(format!("{which}: zone {:?} is not a time zone Herald knows", shorten(zone))));
+            }
+        }
+        if record.targets.len() > crate::posts::MAX_TARGETS || record.images.len() > crate::posts::images::MAX_IMAGES {
+            return Err(invalid(format!("{which}: too many accounts or images")));
+        }
+        for image in &record.images {
+            text(&format!("{which}: image"), image, crate::posts::images::MAX_PATH_BYTES, false)?;
+        }
+        if record.state == PostRecordState::Scheduled && record.scheduled_at.is_none() {
+            return Err(invalid(format!("{which}: a scheduled post needs scheduledAt")));
+        }
+        let mut targets = Vec::with_capacity(record.targets.len());
+        for target in record.targets {
+            let known =
+                snapshot.accounts.iter().any(|a| a.network == target.network && a.external_id == target.external_id);
+            if !known {
+                return Err(invalid(format!("{which}: it names an account the file does not carry")));
+            }
+            if target.variant.as_ref().is_some_and(|v| v.len() > crate::posts::MAX_TEXT_BYTES) {
+                return Err(invalid(format!("{which}: a variant is too long")));
+            }
+            if targets
+                .iter()
+                .any(|t: &PortableTarget| t.network == target.network && t.external_id == target.external_id)
+            {
+                continue;
+            }
+            targets.push(PortableTarget {
+                network: target.network,
+                external_id: target.external_id,
+                variant: target.variant,
+            });
+        }
+        if !post_ids.insert(record.id.clone()) {
+            return Err(invalid(format!("{which}: the id appears twice")));
+        }
+        snapshot.posts.push(PortablePost {
+            id: record.id,
+            text: record.text,
+            link: record.link,
+            scheduled: record.state == PostRecordState::Scheduled,
+            scheduled_at: record.scheduled_at,
+            zone: record.zone,
+            targets,
+            images: record.images,
+            created_at: record.created_at,
         });
     }
     Ok(snapshot)

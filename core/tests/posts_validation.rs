@@ -64,6 +64,7 @@ fn instagram_needs_media_and_at_most_thirty_hashtags() {
 }
 
 #[test]
-fn google_local_posts_are_not_publishable_yet_and_say_so() {
-    assert_eq!(codes(GoogleBusiness, "Aperti domenica", None), vec![NetworkCannotPublish]);
+fn google_local_posts_are_publishable() {
+    assert_eq!(codes(GoogleBusiness, "Aperti domenica", None), vec![]);
+    assert_eq!(codes(GoogleBusiness, &"a".repeat(1_501), None), vec![TextTooLong]);
 }

@@ -24,6 +24,7 @@ const V3_PENDING_KEYRING_DELETIONS: i64 = 20_261_123_120_000;
 const V4_MISSING_PERMISSIONS: i64 = 20_261_123_140_000;
 const V5_STATUS_REASON: i64 = 20_261_123_150_000;
 const V6_POSTS: i64 = 20_261_124_100_000;
+const V6B_POSTS_API: i64 = 20_261_125_100_000;
 const V7_ATTEMPT_RETRIES: i64 = 20_261_125_110_000;
 const V8_HEALTH_NOTICES: i64 = 20_261_125_120_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
@@ -98,7 +99,12 @@ async fn fill(pool: &SqlitePool, version: i64) {
         V1_ACCOUNTS => v1.to_vec(),
         V2_SETTINGS_UPDATED_AT => v2(),
         V3_PENDING_KEYRING_DELETIONS => v3(),
-        V4_MISSING_PERMISSIONS | V5_STATUS_REASON | V6_POSTS | V7_ATTEMPT_RETRIES | V8_HEALTH_NOTICES => {
+        V4_MISSING_PERMISSIONS
+        | V5_STATUS_REASON
+        | V6_POSTS
+        | V6B_POSTS_API
+        | V7_ATTEMPT_RETRIES
+        | V8_HEALTH_NOTICES => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
             if version >= V5_STATUS_REASON {
@@ -113,6 +119,10 @@ async fn fill(pool: &SqlitePool, version: i64) {
                     "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state, retryable) VALUES \
                      ('t1', 'p1', 'a1', 'google_business', 5, 'scheduled', 0)",
                 );
+            }
+            if version >= V6B_POSTS_API {
+                all.push("INSERT INTO post_images (post_id, position, path) VALUES ('p1', 0, '/foto/pane.jpg')");
+                all.push("UPDATE accounts SET parent_id = 'accounts/7' WHERE id = 'a1'");
             }
             if version >= V8_HEALTH_NOTICES {
                 all.push("UPDATE accounts SET status_since = '2026-03-04T08:00:00+00:00' WHERE id = 'a2'");
@@ -166,7 +176,11 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
         assert_eq!((post.text.as_str(), post.zone.as_deref()), ("Pane caldo", Some("Europe/Rome")));
         let attempt = store.attempt("t1").await.unwrap().expect("an attempt survives the upgrade");
         assert_eq!((attempt.state, attempt.reason), (herald_core::api::AttemptState::Scheduled, None));
+        let images: &[&str] = if version >= V6B_POSTS_API { &["/foto/pane.jpg"] } else { &[] };
+        assert_eq!(post.images, images, "a post's images survive an upgrade");
     }
+    let parent = (version >= V6B_POSTS_API).then_some("accounts/7");
+    assert_eq!(a1.parent_id.as_deref(), parent, "a location's account survives an upgrade");
     let notices = store.sent_notices().await.unwrap();
     let since = store.status_since("a2").await.unwrap();
     if version >= V8_HEALTH_NOTICES {
@@ -200,6 +214,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
         | V4_MISSING_PERMISSIONS
         | V5_STATUS_REASON
         | V6_POSTS
+        | V6B_POSTS_API
         | V7_ATTEMPT_RETRIES
         | V8_HEALTH_NOTICES => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());

@@ -75,7 +75,7 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     let exported = w.herald.export_data().await.unwrap();
 
     let v: Value = serde_json::from_str(&exported).unwrap();
-    assert_eq!((v["format"].as_str(), v["version"].as_u64()), (Some("herald-export"), Some(1)));
+    assert_eq!((v["format"].as_str(), v["version"].as_u64()), (Some("herald-export"), Some(2)));
     assert!(v["exportedAt"].is_string());
     assert_eq!(v["settings"], json!({ "locale": "it" }));
     assert_eq!(v["networkCredentials"], json!([{ "network": "google_business", "clientId": DEMO_GOOGLE_CLIENT_ID }]));
@@ -91,7 +91,7 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     let other = empty_herald(&other_dir).await;
     let mut events = other.subscribe();
     let summary = other.import_data(&exported).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 2 });
+    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 2, posts: 0 });
     assert!(events.try_recv().is_ok(), "the UI hears that accounts changed");
 
     assert_eq!(other.locale().await.unwrap().as_deref(), Some("it"));
@@ -121,7 +121,11 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     });
 
     let again = other.import_data(&exported).await.unwrap();
-    assert_eq!(again, ImportSummary { settings: 0, credentials: 0, accounts: 0 }, "importing twice adds nothing");
+    assert_eq!(
+        again,
+        ImportSummary { settings: 0, credentials: 0, accounts: 0, posts: 0 },
+        "importing twice adds nothing"
+    );
     assert_eq!(other.accounts().await.unwrap().len(), 2);
 }
 
@@ -139,7 +143,11 @@ async fn existing_accounts_settings_and_client_ids_are_left_untouched() {
     v["accounts"].as_array_mut().unwrap().push(account(77));
 
     let summary = w.herald.import_data(&v.to_string()).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 0, credentials: 0, accounts: 1 }, "only the new account counts");
+    assert_eq!(
+        summary,
+        ImportSummary { settings: 0, credentials: 0, accounts: 1, posts: 0 },
+        "only the new account counts"
+    );
     assert_eq!(w.herald.locale().await.unwrap().as_deref(), Some("en"));
     assert_eq!(w.herald.credentials(NetworkId::GoogleBusiness).await.unwrap().client_id, DEMO_GOOGLE_CLIENT_ID);
     for original in &connected {
@@ -203,7 +211,7 @@ async fn a_file_from_a_future_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (h, base) = herald_with_data(&dir).await;
     let mut v = file(vec![account(1)]);
-    v["version"] = json!(2);
+    v["version"] = json!(3);
     v["drafts"] = json!([{ "text": "hello" }]);
     assert_refused(&h, &base, &v.to_string(), "newer version of Herald").await;
     v["version"] = json!(0);
@@ -399,7 +407,7 @@ async fn duplicate_keys_are_handled_predictably() {
             "accounts":[{a},{a}]}}"#
     );
     let summary = h.import_data(&text).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 1 });
+    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 1, posts: 0 });
     assert_eq!(h.locale().await.unwrap().as_deref(), Some("it"));
     assert_eq!(h.store().client_id(NetworkId::Linkedin).await.unwrap().as_deref(), Some("second"));
     assert_eq!(h.accounts().await.unwrap().len(), 1);

@@ -312,6 +312,7 @@ impl Herald {
                 display_name: c.display_name.clone(),
                 avatar_url: c.avatar_url.clone(),
                 missing_permissions: missing_for(network, c.kind, authorized.granted_scopes.as_deref()),
+                parent_id: c.parent_id.clone(),
             })
             .collect();
 

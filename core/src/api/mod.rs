@@ -142,6 +142,9 @@ pub struct Account {
     /// Why the account has its status (or why its last check failed), for the UI to word in the
     /// user's language; `last_error` holds only the technical detail.
     pub status_reason: Option<StatusReason>,
+    /// Google: the `accounts/{id}` the location belongs to (needed to publish); never sent to the UI.
+    #[serde(skip)]
+    pub parent_id: Option<String>,
 }
 
 /// Why an account needs attention. Stored as its snake_case name.
@@ -208,6 +211,10 @@ pub struct Candidate {
     pub display_name: String,
     pub avatar_url: Option<String>,
     pub already_connected: bool,
+    /// The resource a Google location belongs to (`accounts/{id}`), kept at connect for
+    /// publishing; never sent to the UI.
+    #[serde(skip)]
+    pub parent_id: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Type)]

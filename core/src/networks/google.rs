@@ -1,4 +1,6 @@
-//! Google Business Profile: OAuth endpoints, scope, and the account/location listing.
+//! Google Business Profile: OAuth endpoints, scope, the account/location listing (each
+//! location keeps the `accounts/{id}` it was listed under), and publishing local posts
+//! (`POST v4/accounts/{a}/locations/{l}/localPosts`).
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -40,7 +42,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         counting: super::CharCounting::Chars,
         media_required: false,
         max_hashtags: None,
-        publish_ready: false,
+        publish_ready: true,
         images: super::ImageLimits {
             max_count: 1,
             max_bytes: Some(5 * 1024 * 1024),
@@ -81,6 +83,9 @@ pub struct GoogleEndpoints {
     pub accounts: Url,
     /// Base of the Business Information API, ending in `/v1/`.
     pub business_information: Url,
+    /// Base of the My Business API v4 (local posts), ending in `/v4/`.
+    #[serde(default = "default_my_business")]
+    pub my_business: Url,
     /// The authorization server's issuer: an `iss` in the browser's answer must equal it
     /// (RFC 9207) when both are known.
     #[serde(default)]
@@ -97,6 +102,7 @@ impl GoogleEndpoints {
             revoke: parse("https://oauth2.googleapis.com/revoke"),
             accounts: parse("https://mybusinessaccountmanagement.googleapis.com/v1/accounts"),
             business_information: parse("https://mybusinessbusinessinformation.googleapis.com/v1/"),
+            my_business: default_my_business(),
             issuer: Some("https://accounts.google.com".to_owned()),
         }
     }
@@ -109,6 +115,7 @@ impl GoogleEndpoints {
             ("revoke", &self.revoke),
             ("accounts", &self.accounts),
             ("business_information", &self.business_information),
+            ("my_business", &self.my_business),
         ]
     }
 
@@ -119,6 +126,7 @@ impl GoogleEndpoints {
             revoke: join(base, "/google/revoke")?,
             accounts: join(base, "/google/mybusinessaccountmanagement/v1/accounts")?,
             business_information: join(base, "/google/mybusinessbusinessinformation/v1/")?,
+            my_business: join(base, "/google/mybusiness/v4/")?,
             issuer: Some(base.trim_end_matches('/').to_owned()),
         })
     }
@@ -201,7 +209,10 @@ pub async fn list_locations(
             }
             let page: LocationsPage = get_json(http, url, access_token).await?;
             for location in page.locations {
-                candidates.push(location_candidate(location)?);
+                let mut candidate = location_candidate(location)?;
+                // Kept only in the shape publishing puts into a URL.
+                candidate.parent_id = is_resource(&account.name, "accounts/").then(|| account.name.clone());
+                candidates.push(candidate);
             }
             page_token = page.next_page_token.filter(|t| !t.is_empty());
             if page_token.is_none() {
@@ -228,11 +239,7 @@ pub(crate) async fn probe(ctx: &super::PublishCtx<'_>, tokens: &TokenSet) -> Res
 /// (and later part of publishing URLs), so it must be exactly `locations/<digits>`; its title is
 /// cleaned and bounded.
 fn location_candidate(location: GoogleLocation) -> Result<Candidate> {
-    let id_ok = location
-        .name
-        .strip_prefix("locations/")
-        .is_some_and(|id| (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()));
-    if !id_ok {
+    if !is_resource(&location.name, "locations/") {
         return Err(Error::Network {
             network: NAME,
             detail: format!("the answer listed a location Herald cannot use ({})", bounded_text(&location.name, 80)),
@@ -245,6 +252,7 @@ fn location_candidate(location: GoogleLocation) -> Result<Candidate> {
         kind: AccountKind::Location,
         avatar_url: None,
         already_connected: false,
+        parent_id: None,
     })
 }
 
@@ -272,4 +280,141 @@ async fn get_json<T: serde::de::DeserializeOwned>(
     }
     let auth = matches!(status.as_u16(), 401 | 403);
     Err(Error::Rejected { network: NAME, detail, auth })
+}
+
+fn default_my_business() -> Url {
+    Url::parse("https://mybusiness.googleapis.com/v4/").unwrap_or_else(|_| unreachable!("constant URL"))
+}
+
+/// `prefix` + 1 to 32 digits: a resource name Herald puts into URLs.
+fn is_resource(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix).is_some_and(|id| (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The `accounts/{id}` that lists `location`, walking the signed-in user's accounts (for
+/// locations connected before Herald kept it). `None`: no account lists it any more.
+pub(crate) async fn account_of_location(
+    http: &net::Client,
+    endpoints: &GoogleEndpoints,
+    access_token: &Sensitive<String>,
+    location: &str,
+) -> Result<Option<String>> {
+    let candidates = list_locations(http, endpoints, access_token).await?;
+    Ok(candidates.into_iter().find(|c| c.external_id == location).and_then(|c| c.parent_id))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LocalPost {
+    name: String,
+    #[serde(default)]
+    search_url: Option<String>,
+}
+
+/// `POST {my_business}/accounts/{a}/locations/{l}/localPosts` — a STANDARD post with the text as
+/// `summary` and the link, if any, as a "Learn more" button. The new post's resource name is
+/// its id and its `searchUrl` the permalink. 400 → rejected with Google's field messages,
+/// 401/403 → reconnect, 429 → rate limited, 5xx → doubt.
+pub(crate) async fn publish(
+    ctx: &super::PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+    post: &super::PostContent<'_>,
+) -> std::result::Result<super::PublishedPost, super::PublishFailure> {
+    use super::PublishFailure as F;
+    let location = account.external_id.as_str();
+    if !is_resource(location, "locations/") {
+        return Err(F::Rejected(format!("\"{}\" is not a location", bounded_text(location, 40))));
+    }
+    let Some(parent) = account.parent_id.as_deref().filter(|p| is_resource(p, "accounts/")) else {
+        return Err(F::NotSent("the Business Profile account of this location is not known yet".into()));
+    };
+    let url =
+        net::join_resource(NAME, &ctx.endpoints.google.my_business, &format!("{parent}/{location}"), "/localPosts")
+            .map_err(|e| F::NotSent(e.to_string()))?;
+    let mut body = serde_json::json!({
+        "languageCode": "en",
+        "summary": post.text,
+        "topicType": "STANDARD",
+    });
+    if let Some(link) = post.link {
+        body["callToAction"] = serde_json::json!({ "actionType": "LEARN_MORE", "url": link });
+    }
+    let request = ctx.http.post(url).bearer_auth(tokens.access_token.expose()).json(&body);
+    let answer = ctx.http.send_unrepeatable(NAME, request).await?;
+    let status = answer.status;
+    if status.is_success() {
+        let created = serde_json::from_slice::<LocalPost>(&answer.body)
+            .ok()
+            .filter(|p| p.name.len() <= 200 && p.name.starts_with(&format!("{parent}/{location}/localPosts/")));
+        return match created {
+            Some(p) => Ok(super::PublishedPost {
+                permalink: p
+                    .search_url
+                    .filter(|u| crate::posts::validate::is_web_link(u))
+                    .map(|u| bounded_text(&u, 2048)),
+                id: p.name,
+            }),
+            None => Err(F::Doubt { timed_out: false, detail: "Google accepted the post but sent no post name".into() }),
+        };
+    }
+    let detail = google_words(&answer.body).unwrap_or_else(|| format!("HTTP {status}"));
+    Err(match status.as_u16() {
+        401 | 403 => F::Reconnect(detail),
+        429 => F::RateLimited { detail, reset: None },
+        500..=599 => F::Doubt { timed_out: false, detail },
+        _ => F::Rejected(detail),
+    })
+}
+
+/// What Google said: its status and message, then each field a validation failed on.
+fn google_words(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let error = &v["error"];
+    let mut words =
+        format!("{} {}", error["status"].as_str().unwrap_or_default(), error["message"].as_str().unwrap_or_default());
+    for detail in error["details"].as_array().into_iter().flatten() {
+        for item in detail["errorDetails"].as_array().into_iter().flatten() {
+            words.push_str(&format!(
+                "; {}: {}",
+                item["field"].as_str().unwrap_or_default(),
+                item["message"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+    let words = bounded_text(words.trim(), MAX_DETAIL_CHARS);
+    (!words.is_empty()).then_some(words)
+}
+
+impl crate::Herald {
+    /// A Google location connected before Herald kept its account gets it looked up once (and
+    /// stored); other accounts are returned as they are. A failed lookup leaves it unknown (the
+    /// publish then fails as not sent, retryable).
+    pub(crate) async fn with_google_parent(
+        &self,
+        mut account: crate::api::Account,
+        tokens: &TokenSet,
+    ) -> crate::api::Account {
+        if account.network != NetworkId::GoogleBusiness || account.parent_id.is_some() {
+            return account;
+        }
+        let found = account_of_location(
+            &self.http,
+            &self.config().endpoints.google,
+            &tokens.access_token,
+            &account.external_id,
+        )
+        .await;
+        match found {
+            Ok(Some(parent)) => {
+                if let Err(e) = self.store().set_account_parent(&account.id, &parent).await {
+                    tracing::warn!("could not keep the location's account: {e}");
+                }
+                account.parent_id = Some(parent);
+            }
+            Ok(None) => tracing::warn!(account = %account.id, "no Business Profile account lists this location"),
+            Err(e) => tracing::warn!(account = %account.id, "looking up the location's account: {e}"),
+        }
+        account
+    }
 }

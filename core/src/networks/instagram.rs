@@ -261,6 +261,7 @@ pub(crate) async fn after_consent(ctx: &Ctx<'_>, tokens: TokenSet) -> Result<Con
         kind: AccountKind::Profile,
         avatar_url: me.profile_picture_url.as_deref().and_then(|u| cdn_image(u, AVATAR_HOSTS)),
         already_connected: false,
+        parent_id: None,
     };
     let granted_scopes = tokens.granted_scopes.clone();
     Ok(Consented { tokens, candidates: vec![candidate], granted_scopes })

@@ -532,10 +532,11 @@ pub(crate) struct PublishCtx<'a> {
     pub endpoints: &'a Endpoints,
 }
 
-/// The text (already the target's variant, if any) and link to publish.
+/// The text (already the target's variant, if any), link and images (local files) to publish.
 pub(crate) struct PostContent<'a> {
     pub text: &'a str,
     pub link: Option<&'a str>,
+    pub images: &'a [String],
 }
 
 /// A post the network confirmed.
@@ -583,12 +584,18 @@ pub(crate) async fn publish(
     tokens: &TokenSet,
     post: &PostContent<'_>,
 ) -> std::result::Result<PublishedPost, PublishFailure> {
+    let uploads_images = network.spec().posts.is_some_and(|p| p.images.upload_ready);
+    if !post.images.is_empty() && !uploads_images {
+        // Scheduling refuses such a post (images_not_yet_supported); never drop its images.
+        return Err(PublishFailure::NotSupported);
+    }
     match network {
         NetworkId::X => x::publish(ctx, tokens, post).await,
         NetworkId::Linkedin => linkedin::publish(ctx, account, tokens, post).await,
         NetworkId::Facebook => facebook::publish(ctx, account, tokens, post).await,
         NetworkId::Instagram => Err(PublishFailure::NeedsImage),
-        NetworkId::GoogleBusiness | NetworkId::Tiktok | NetworkId::Wechat => Err(PublishFailure::NotSupported),
+        NetworkId::GoogleBusiness => google::publish(ctx, account, tokens, post).await,
+        NetworkId::Tiktok | NetworkId::Wechat => Err(PublishFailure::NotSupported),
     }
 }
 

@@ -260,6 +260,7 @@ fn user_candidate(user: XUser) -> Result<Candidate> {
         display_name,
         avatar_url: user.profile_image_url.filter(|u| is_x_avatar(u)),
         already_connected: false,
+        parent_id: None,
     })
 }
 

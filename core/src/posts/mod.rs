@@ -30,7 +30,7 @@ pub(crate) fn check_id(what: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_input(draft: &DraftInput) -> Result<()> {
+pub(crate) fn check_input(draft: &DraftInput) -> Result<()> {
     if let Some(id) = &draft.id {
         check_id("the post", id)?;
     }
@@ -65,7 +65,7 @@ fn one(code: ProblemCode) -> PostProblem {
 }
 
 /// Targets without duplicates (the first of an account wins).
-fn unique_targets(draft: &DraftInput) -> Vec<TargetInput> {
+pub(crate) fn unique_targets(draft: &DraftInput) -> Vec<TargetInput> {
     let mut targets: Vec<TargetInput> = Vec::with_capacity(draft.targets.len());
     for target in &draft.targets {
         if !targets.iter().any(|t| t.account_id == target.account_id) {

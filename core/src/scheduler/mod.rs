@@ -292,11 +292,12 @@ impl Herald {
                 return self.store().wait_for_quota(&due.id, until).await;
             }
         }
+        let account = self.with_google_parent(account, &tokens).await;
         if !self.store().begin_publishing(&due.id, now).await? {
             return Ok(());
         }
         let ctx = PublishCtx { http: &self.http, endpoints: &self.config().endpoints };
-        let content = PostContent { text: &text, link: post.link.as_deref() };
+        let content = PostContent { text: &text, link: post.link.as_deref(), images: &post.images };
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
         let tries = due.tries + 1;

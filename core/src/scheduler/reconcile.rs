@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 
 use crate::api::ReconcileReport;
 use crate::error::Result;
-use crate::networks::{self, PostContent, PublishCtx, RecentPost};
+use crate::networks::{self, NetworkId, PostContent, PublishCtx, RecentPost};
 use crate::store::attempts::UnconfirmedAttempt;
 use crate::store::posts::from_ms;
 use crate::Herald;
@@ -59,12 +59,17 @@ impl Herald {
         let mut claimed = self.store().claimed_post_ids(account_id).await?;
         let mut found = 0;
         for attempt in attempts {
-            let sent =
-                networks::published_text(network, &PostContent { text: &attempt.text, link: attempt.link.as_deref() });
+            let content = PostContent { text: &attempt.text, link: attempt.link.as_deref(), images: &[] };
+            let sent = networks::published_text(network, &content);
+            // A Facebook photo post carries its link in the message (a photo has no link field).
+            let with_photo = match (network, attempt.link.as_deref()) {
+                (NetworkId::Facebook, Some(link)) => Some(format!("{}\n\n{link}", attempt.text.trim_end())),
+                _ => None,
+            };
             let started = from_ms(attempt.started_at.unwrap_or(attempt.due_at));
             let matching = |p: &&RecentPost| {
                 !claimed.contains(&p.id)
-                    && same_text(&p.text, &sent)
+                    && (same_text(&p.text, &sent) || with_photo.as_deref().is_some_and(|t| same_text(&p.text, t)))
                     && p.at.is_none_or(|at| at >= started - BEFORE && at <= started + AFTER)
             };
             // Listings are newest first; the oldest match is the one this attempt made.

@@ -19,6 +19,8 @@ pub struct NewAccount {
     pub avatar_url: Option<String>,
     /// Scopes Herald needs that were not granted; non-empty stores the account as needing a reconnect.
     pub missing_permissions: Vec<String>,
+    /// Google: the `accounts/{id}` of the location.
+    pub parent_id: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -37,6 +39,7 @@ struct AccountRow {
     last_error: Option<String>,
     missing_permissions: Option<String>,
     status_reason: Option<String>,
+    parent_id: Option<String>,
 }
 
 impl AccountRow {
@@ -55,6 +58,7 @@ impl AccountRow {
             token_expires_at: self.token_expires_at,
             last_checked_at: self.last_checked_at,
             last_error: self.last_error,
+            parent_id: self.parent_id,
             missing_permissions: self
                 .missing_permissions
                 .as_deref()
@@ -68,7 +72,7 @@ impl AccountRow {
 }
 
 const SELECT: &str = "SELECT id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason FROM accounts";
+                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason, parent_id FROM accounts";
 
 impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {
@@ -114,13 +118,14 @@ impl Store {
         for account in accounts {
             let (id,): (String,) = sqlx::query_as(
                 "INSERT INTO accounts (id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                 connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) \
+                 connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason, parent_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) \
                  ON CONFLICT (network, external_id) DO UPDATE SET \
                    kind = excluded.kind, display_name = excluded.display_name, avatar_url = excluded.avatar_url, \
                    status = excluded.status, grant_id = excluded.grant_id, token_expires_at = excluded.token_expires_at, \
                    last_checked_at = excluded.last_checked_at, last_error = NULL, \
-                   missing_permissions = excluded.missing_permissions, status_reason = excluded.status_reason \
+                   missing_permissions = excluded.missing_permissions, status_reason = excluded.status_reason, \
+                   parent_id = COALESCE(excluded.parent_id, accounts.parent_id) \
                  RETURNING id",
             )
             .bind(uuid::Uuid::new_v4().to_string())
@@ -140,6 +145,7 @@ impl Store {
                 serde_json::to_string(&account.missing_permissions).ok()
             })
             .bind((!account.missing_permissions.is_empty()).then_some(StatusReason::PermissionMissing.as_str()))
+            .bind(account.parent_id.as_deref())
             .fetch_one(&mut *tx)
             .await?;
             ids.push(id);

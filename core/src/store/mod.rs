@@ -16,6 +16,7 @@ pub(crate) mod transfer;
 
 pub use accounts::NewAccount;
 pub use keyring_deletions::{DeletionReason, PendingDeletion};
+pub use posts::{PortablePost, PortableTarget};
 pub use recovery::{Recovery, RecoveryReason};
 pub use transfer::{PortableAccount, Snapshot, SnapshotCounts};
 

@@ -288,6 +288,40 @@ impl Store {
     }
 }
 
+/// The post's finished (or running) attempts leave the calendar: a newer state replaces them.
+async fn supersede(tx: &mut Tx<'_>, post_id: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_attempts SET superseded = 1 WHERE post_id = ? AND state != 'scheduled' AND superseded = 0",
+    )
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A new scheduled attempt for one target, with the excerpt and zone the calendar shows.
+async fn insert_attempt(
+    tx: &mut Tx<'_>,
+    post_id: &str,
+    account_id: &str,
+    network: &str,
+    due: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state, excerpt, zone) \
+         SELECT ?1, p.id, ?2, ?3, ?4, 'scheduled', substr(COALESCE(t.variant, p.text), 1, 120), p.zone \
+         FROM posts p LEFT JOIN post_targets t ON t.post_id = p.id AND t.account_id = ?2 WHERE p.id = ?5",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(account_id)
+    .bind(network)
+    .bind(ms(due))
+    .bind(post_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn save_draft_tx(tx: &mut Tx<'_>, draft: &DraftRow<'_>, now: DateTime<Utc>) -> Result<()> {
     sqlx::query(
         "INSERT INTO posts (id, text, link, state, scheduled_at, zone, created_at, updated_at) \
@@ -308,6 +342,7 @@ async fn save_draft_tx(tx: &mut Tx<'_>, draft: &DraftRow<'_>, now: DateTime<Utc>
         .bind(draft.id)
         .execute(&mut **tx)
         .await?;
+    supersede(tx, draft.id).await?;
     sqlx::query("DELETE FROM post_targets WHERE post_id = ?").bind(draft.id).execute(&mut **tx).await?;
     for (position, target) in draft.targets.iter().enumerate() {
         sqlx::query("INSERT INTO post_targets (post_id, account_id, position, variant) VALUES (?, ?, ?, ?)")
@@ -347,20 +382,23 @@ async fn schedule_tx(
         .bind(post_id)
         .execute(&mut **tx)
         .await?;
+    supersede(tx, post_id).await?;
     for (account_id, network) in targets {
-        sqlx::query(
-            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
-             VALUES (?, ?, ?, ?, ?, 'scheduled')",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(post_id)
-        .bind(account_id)
-        .bind(network.as_str())
-        .bind(ms(due))
-        .execute(&mut **tx)
-        .await?;
+        insert_attempt(tx, post_id, account_id, network.as_str(), due).await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// Keep the `accounts/{id}` a Google location belongs to (looked up at its first publish).
+    pub(crate) async fn set_account_parent(&self, account_id: &str, parent: &str) -> Result<()> {
+        sqlx::query("UPDATE accounts SET parent_id = ? WHERE id = ?")
+            .bind(parent)
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
 }
 
 /// The archive's cursor: the last entry's due time and id.
@@ -413,17 +451,16 @@ impl Store {
     /// The calendar between `from` (inclusive) and `to` (exclusive): for a scheduled post, one
     /// entry per target with its latest attempt; for a draft with a time, one per target.
     pub async fn calendar(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<CalendarEntry>> {
+        // The attempts' part reads one partial index and the attempt rows only (excerpt and
+        // zone are written with each attempt): a month of a busy store stays within a few ms.
         let rows: Vec<CalendarRow> = sqlx::query_as(
-            "SELECT a.post_id, a.id, a.account_id, a.network, a.due_at, p.zone, a.state, \
-               substr(COALESCE(t.variant, p.text), 1, 120), a.permalink, a.reason, \
-               (a.reason IS 'needs_reconnect' OR c.status IS 'needs_reconnect') \
-             FROM publish_attempts a \
-             JOIN posts p ON p.id = a.post_id \
-             LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
-             LEFT JOIN accounts c ON c.id = a.account_id \
-             WHERE a.due_at >= ?1 AND a.due_at < ?2 AND p.state = 'scheduled' \
-               AND NOT EXISTS (SELECT 1 FROM publish_attempts b \
-                 WHERE b.post_id = a.post_id AND b.account_id = a.account_id AND b.rowid > a.rowid) \
+            "SELECT a.post_id, a.id, a.account_id, a.network, a.due_at, \
+               COALESCE(a.zone, (SELECT zone FROM posts WHERE id = a.post_id)), a.state, \
+               COALESCE(a.excerpt, (SELECT substr(COALESCE(t.variant, p.text), 1, 120) FROM posts p \
+                 LEFT JOIN post_targets t ON t.post_id = p.id AND t.account_id = a.account_id WHERE p.id = a.post_id)), \
+               a.permalink, a.reason, (a.reason IS 'needs_reconnect' OR c.status IS 'needs_reconnect') \
+             FROM publish_attempts a LEFT JOIN accounts c ON c.id = a.account_id \
+             WHERE a.superseded = 0 AND a.due_at >= ?1 AND a.due_at < ?2 \
              UNION ALL \
              SELECT p.id, NULL, t.account_id, c.network, p.scheduled_at, p.zone, 'draft', \
                substr(COALESCE(t.variant, p.text), 1, 120), NULL, NULL, (c.status IS 'needs_reconnect') \
@@ -464,7 +501,7 @@ impl Store {
     pub async fn archive(&self, filter: &ArchiveFilter, limit: u32) -> Result<(Vec<ArchiveEntry>, Option<String>)> {
         let mut sql = format!(
             "SELECT {}, c.display_name AS account_name, substr(COALESCE(t.variant, p.text), 1, 120) AS excerpt \
-             FROM publish_attempts a JOIN posts p ON p.id = a.post_id \
+             FROM publish_attempts a CROSS JOIN posts p ON p.id = a.post_id \
              LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
              LEFT JOIN accounts c ON c.id = a.account_id WHERE 1",
             ATTEMPT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
@@ -527,6 +564,7 @@ impl Store {
             .bind(post_id)
             .execute(&mut *tx)
             .await?;
+        supersede(&mut tx, post_id).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -550,8 +588,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(Err(Refused::NotFound));
         }
-        sqlx::query("UPDATE publish_attempts SET due_at = ? WHERE post_id = ? AND state = 'scheduled'")
+        sqlx::query("UPDATE publish_attempts SET due_at = ?, zone = ? WHERE post_id = ? AND state = 'scheduled'")
             .bind(ms(at))
+            .bind(zone)
             .bind(post_id)
             .execute(&mut *tx)
             .await?;
@@ -596,21 +635,11 @@ impl Store {
         if state == "unconfirmed" && !confirmed {
             return Ok(Err(Refused::ConfirmRequired));
         }
-        sqlx::query("UPDATE publish_attempts SET resolution = 'retried' WHERE id = ?")
+        sqlx::query("UPDATE publish_attempts SET resolution = 'retried', superseded = 1 WHERE id = ?")
             .bind(attempt_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO publish_attempts (id, post_id, account_id, network, due_at, state) \
-             VALUES (?, ?, ?, ?, ?, 'scheduled')",
-        )
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(&post_id)
-        .bind(&account_id)
-        .bind(&network)
-        .bind(ms(now))
-        .execute(&mut *tx)
-        .await?;
+        insert_attempt(&mut tx, &post_id, &account_id, &network, now).await?;
         sqlx::query("UPDATE posts SET state = 'scheduled', updated_at = ? WHERE id = ?")
             .bind(ms(now))
             .bind(&post_id)
@@ -638,6 +667,7 @@ impl Store {
             .bind(&post_id)
             .execute(&mut *tx)
             .await?;
+        supersede(&mut tx, &post_id).await?;
         sqlx::query("UPDATE posts SET state = 'draft', updated_at = ? WHERE id = ?")
             .bind(ms(now))
             .bind(&post_id)
@@ -667,4 +697,119 @@ fn undecidable(state: &str, resolution: Option<&str>) -> Option<Refused> {
         "published" => Some(Refused::State("This post was published.".into())),
         _ => Some(Refused::State("This attempt has not finished yet.".into())),
     }
+}
+
+/// A target as another computer knows it: the account by network and external id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortableTarget {
+    pub network: NetworkId,
+    pub external_id: String,
+    pub variant: Option<String>,
+}
+
+/// A draft or a post still to publish, as the export file carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortablePost {
+    pub id: String,
+    pub text: String,
+    pub link: Option<String>,
+    pub scheduled: bool,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub zone: Option<String>,
+    pub targets: Vec<PortableTarget>,
+    pub images: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+type PortableRow = (String, String, Option<String>, String, Option<i64>, Option<String>, i64);
+
+/// Drafts, and scheduled posts with an attempt still to make (published history stays here).
+pub(crate) async fn portable_posts(tx: &mut Tx<'_>) -> Result<Vec<PortablePost>> {
+    let rows: Vec<PortableRow> = sqlx::query_as(
+        "SELECT id, text, link, state, scheduled_at, zone, created_at FROM posts p WHERE state = 'draft' \
+         OR EXISTS (SELECT 1 FROM publish_attempts a WHERE a.post_id = p.id AND a.state = 'scheduled') \
+         ORDER BY created_at, id",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut posts = Vec::with_capacity(rows.len());
+    for (id, text, link, state, scheduled_at, zone, created_at) in rows {
+        let targets: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.network, c.external_id, t.variant FROM post_targets t JOIN accounts c ON c.id = t.account_id \
+             WHERE t.post_id = ? ORDER BY t.position",
+        )
+        .bind(&id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let images: Vec<(String,)> = sqlx::query_as("SELECT path FROM post_images WHERE post_id = ? ORDER BY position")
+            .bind(&id)
+            .fetch_all(&mut **tx)
+            .await?;
+        posts.push(PortablePost {
+            targets: targets
+                .into_iter()
+                .filter_map(|(network, external_id, variant)| {
+                    NetworkId::parse(&network).map(|network| PortableTarget { network, external_id, variant })
+                })
+                .collect(),
+            images: images.into_iter().map(|(p,)| p).collect(),
+            scheduled: state == "scheduled",
+            scheduled_at: scheduled_at.map(from_ms),
+            created_at: from_ms(created_at),
+            id,
+            text,
+            link,
+            zone,
+        });
+    }
+    Ok(posts)
+}
+
+/// Add the posts this store lacks (by id), inside the import's transaction. A scheduled post
+/// whose time has passed arrives as a draft; the others are scheduled again here (their
+/// accounts, imported, wait for a reconnect before anything is published). Returns how many.
+pub(crate) async fn merge_posts(tx: &mut Tx<'_>, posts: &[PortablePost], now: DateTime<Utc>) -> Result<u32> {
+    let mut added = 0u32;
+    for post in posts {
+        let exists: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM posts WHERE id = ?").bind(&post.id).fetch_optional(&mut **tx).await?;
+        if exists.is_some() {
+            continue;
+        }
+        let mut targets = Vec::with_capacity(post.targets.len());
+        let mut networks = Vec::with_capacity(post.targets.len());
+        for target in &post.targets {
+            let (account_id,): (String,) =
+                sqlx::query_as("SELECT id FROM accounts WHERE network = ? AND external_id = ?")
+                    .bind(target.network.as_str())
+                    .bind(&target.external_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or_else(|| Error::InvalidInput("a post names an account the file does not carry".into()))?;
+            networks.push((account_id.clone(), target.network));
+            targets.push(TargetInput { account_id, variant: target.variant.clone() });
+        }
+        let draft = DraftRow {
+            id: &post.id,
+            text: &post.text,
+            link: post.link.as_deref(),
+            targets: &targets,
+            scheduled_at: post.scheduled_at,
+            zone: post.zone.as_deref(),
+            images: &post.images,
+        };
+        save_draft_tx(tx, &draft, now).await?;
+        sqlx::query("UPDATE posts SET created_at = ? WHERE id = ?")
+            .bind(ms(post.created_at))
+            .bind(&post.id)
+            .execute(&mut **tx)
+            .await?;
+        if let (true, Some(at)) = (post.scheduled, post.scheduled_at) {
+            if at > now && !networks.is_empty() {
+                schedule_tx(tx, &post.id, at, &networks, now).await?;
+            }
+        }
+        added = added.saturating_add(1);
+    }
+    Ok(added)
 }

@@ -1,5 +1,5 @@
 //! What moves between computers (see `crate::transfer` for the file format): settings, client
-//! ids and the accounts' public facts. Never a grant id, a token or a client secret; those stay
+//! ids, the accounts' public facts, and drafts and scheduled posts. Never a grant id, a token or a client secret; those stay
 //! with the keyring of the computer that made them.
 
 use std::collections::BTreeMap;
@@ -29,6 +29,8 @@ pub struct Snapshot {
     /// Client id per network (the secret, if any, is in the keyring and not part of this).
     pub credentials: BTreeMap<NetworkId, String>,
     pub accounts: Vec<PortableAccount>,
+    /// Drafts and posts still to publish (their targets named by network + external id).
+    pub posts: Vec<super::posts::PortablePost>,
 }
 
 /// How many entries [`Store::merge_snapshot`] added.
@@ -37,6 +39,7 @@ pub struct SnapshotCounts {
     pub settings: u32,
     pub credentials: u32,
     pub accounts: u32,
+    pub posts: u32,
 }
 
 type AccountTuple = (String, String, String, String, Option<String>, DateTime<Utc>);
@@ -57,10 +60,11 @@ impl Store {
         )
         .fetch_all(&mut *tx)
         .await?;
+        let posts = super::posts::portable_posts(&mut tx).await?;
         tx.commit().await?;
 
         let corrupt = |what: &str, value: &str| Error::Internal(format!("stored data has an unknown {what} {value:?}"));
-        let mut snapshot = Snapshot { settings: settings.into_iter().collect(), ..Snapshot::default() };
+        let mut snapshot = Snapshot { settings: settings.into_iter().collect(), posts, ..Snapshot::default() };
         for (network, client_id) in credentials {
             let id = NetworkId::parse(&network).ok_or_else(|| corrupt("network", &network))?;
             snapshot.credentials.insert(id, client_id);
@@ -128,6 +132,7 @@ impl Store {
             .await?;
             counts.accounts += count(done.rows_affected());
         }
+        counts.posts = super::posts::merge_posts(&mut tx, &snapshot.posts, now).await?;
         tx.commit().await?;
         Ok(counts)
     }

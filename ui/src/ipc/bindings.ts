@@ -697,7 +697,7 @@ export type ExportResult = { path: string }
 /**
  * What an import added (entries already present on this computer are not counted).
  */
-export type ImportSummary = { settings: number; credentials: number; accounts: number }
+export type ImportSummary = { settings: number; credentials: number; accounts: number; posts: number }
 export type IpcError = { code: ErrorCode; message: string }
 export type KeyringStatus = { available: boolean; detail: string | null }
 /**

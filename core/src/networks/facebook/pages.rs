@@ -180,6 +180,7 @@ fn page_candidate(entry: PageEntry) -> Result<Option<(Candidate, Sensitive<Strin
         kind: AccountKind::Page,
         avatar_url,
         already_connected: false,
+        parent_id: None,
     };
     Ok(Some((candidate, Sensitive::new(token))))
 }

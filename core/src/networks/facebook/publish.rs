@@ -1,4 +1,6 @@
-//! Publishing a post to a Page's feed with the Page's own token.
+//! Publishing a post to a Page's feed with the Page's own token: text and link to `/feed`, one
+//! photo to `/photos` (multipart `source`, the text as its `message`), several photos uploaded
+//! unpublished to `/photos` and then attached to one `/feed` post (`attached_media`).
 
 use super::graph::graph_failure;
 use super::{is_graph_id, NAME};
@@ -23,22 +25,127 @@ pub(crate) async fn publish(
     let Some(page_token) = tokens.account_tokens.get(page) else {
         return Err(F::Reconnect("the Page's own sign-in is missing".into()));
     };
-    let url = ctx
-        .endpoints
-        .facebook
-        .graph
-        .join(&format!("{page}/feed"))
-        .map_err(|e| F::NotSent(format!("bad endpoint: {e}")))?;
-    let mut form: Vec<(&str, &str)> = vec![("message", post.text)];
-    if let Some(link) = post.link {
-        form.push(("link", link));
+    let endpoint = |edge: &str| {
+        ctx.endpoints
+            .facebook
+            .graph
+            .join(&format!("{page}/{edge}"))
+            .map_err(|e| F::NotSent(format!("bad endpoint: {e}")))
+    };
+    // Photos are read before anything is sent: a missing file sends nothing.
+    let photos = post.images.iter().map(|path| read_photo(path)).collect::<Result<Vec<_>, _>>()?;
+    let message = match (post.link, photos.is_empty()) {
+        // A photo post has no link field: the link travels in its text.
+        (Some(link), false) => format!("{}\n\n{link}", post.text.trim_end()),
+        _ => post.text.to_owned(),
+    };
+    if let [(name, bytes)] = photos.as_slice() {
+        let (content_type, body) = multipart(&[("message", None, message.as_bytes()), ("source", Some(name), bytes)]);
+        let request = ctx
+            .http
+            .post(endpoint("photos")?)
+            .bearer_auth(page_token.expose())
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        let answer = ctx.http.send_unrepeatable(NAME, request).await?;
+        return finish(answer, account, "post_id");
     }
-    let request = ctx.http.post(url).bearer_auth(page_token.expose()).form(&form);
+    let mut media_ids = Vec::with_capacity(photos.len());
+    for (name, bytes) in &photos {
+        // An unpublished photo shows nowhere until a post attaches it: a failure here has
+        // published nothing, so it is never a doubt.
+        let (content_type, body) = multipart(&[("published", None, b"false"), ("source", Some(name), bytes)]);
+        let request = ctx
+            .http
+            .post(endpoint("photos")?)
+            .bearer_auth(page_token.expose())
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        let answer = match ctx.http.send_unrepeatable(NAME, request).await {
+            Ok(answer) => answer,
+            Err(e) => return Err(F::NotSent(format!("uploading a photo: {}", undelivered(e)))),
+        };
+        match finish(answer, account, "id") {
+            Ok(uploaded) => media_ids.push(uploaded.id),
+            Err(F::Doubt { detail, .. }) => return Err(F::NotSent(format!("uploading a photo: {detail}"))),
+            Err(other) => return Err(other),
+        }
+    }
+    let mut form: Vec<(String, String)> = vec![("message".into(), message)];
+    if let (Some(link), true) = (post.link, photos.is_empty()) {
+        form.push(("link".into(), link.to_owned()));
+    }
+    for (i, id) in media_ids.iter().enumerate() {
+        form.push((format!("attached_media[{i}]"), serde_json::json!({ "media_fbid": id }).to_string()));
+    }
+    let request = ctx.http.post(endpoint("feed")?).bearer_auth(page_token.expose()).form(&form);
     let answer = ctx.http.send_unrepeatable(NAME, request).await?;
+    finish(answer, account, "id")
+}
+
+fn undelivered(e: crate::net::Undelivered) -> String {
+    match e {
+        crate::net::Undelivered::NotSent(e) | crate::net::Undelivered::Unknown(e) => e.to_string(),
+    }
+}
+
+/// Largest photo Herald uploads (Graph takes photos under 4 MB; validation says so first).
+const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A photo file's name (for the upload) and bytes; a missing, unreadable or oversized file is
+/// refused before anything is sent.
+fn read_photo(path: &str) -> Result<(String, Vec<u8>), crate::networks::PublishFailure> {
+    use crate::networks::PublishFailure as F;
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map(|n| bounded_text(&n.to_string_lossy(), 80).replace(['"', '\\'], "_"))
+        .unwrap_or_else(|| "photo".to_owned());
+    let unreadable = || F::Rejected(format!("the image {name} cannot be read"));
+    let meta = std::fs::metadata(path).map_err(|_| unreadable())?;
+    if !meta.is_file() || meta.len() >= MAX_PHOTO_BYTES {
+        return Err(unreadable());
+    }
+    let bytes = std::fs::read(path).map_err(|_| unreadable())?;
+    Ok((name, bytes))
+}
+
+/// A `multipart/form-data` body: (field, file name for a file part, bytes).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = format!("herald-{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(file) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => {
+                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes())
+            }
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The answer of a publishing call: the id under `field` on success, else the failure as
+/// Graph's error classifies it (a 5xx leaves doubt).
+fn finish(
+    answer: crate::net::Answer,
+    account: &crate::api::Account,
+    field: &str,
+) -> std::result::Result<crate::networks::PublishedPost, crate::networks::PublishFailure> {
+    use crate::networks::PublishFailure as F;
     if answer.status.is_success() {
         let id = serde_json::from_slice::<serde_json::Value>(&answer.body)
             .ok()
-            .and_then(|v| v["id"].as_str().map(str::to_owned))
+            .and_then(|v| v[field].as_str().map(str::to_owned))
             .filter(|id| id.len() <= 80 && id.bytes().all(|b| b.is_ascii_digit() || b == b'_'));
         return match id {
             Some(id) => {

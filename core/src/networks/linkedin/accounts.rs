@@ -78,6 +78,7 @@ async fn member(ctx: &Ctx<'_>, token: &Sensitive<String>) -> Result<Candidate> {
         kind: AccountKind::Profile,
         avatar_url: info.picture.as_deref().and_then(picture_url),
         already_connected: false,
+        parent_id: None,
     })
 }
 
@@ -187,6 +188,7 @@ async fn organizations(ctx: &Ctx<'_>, token: &Sensitive<String>) -> Result<Vec<C
                 kind: AccountKind::Organization,
                 avatar_url: None,
                 already_connected: false,
+                parent_id: None,
             });
         }
     }
