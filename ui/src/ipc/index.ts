@@ -57,6 +57,10 @@ export type {
   Candidate,
   CheckProblem,
   CsvImport,
+  CsvProblem,
+  CsvProblemCode,
+  EntryState,
+  AttemptResolution,
   DraftInput,
   Post,
   PostProblem,
@@ -214,7 +218,7 @@ export const ipc = {
   /** All or nothing; each bad row comes back with its line. */
   postsImportCsv: (csv: string): Promise<CsvImport> => call(() => commands.postsImportCsv(csv)),
   postsSettingsGet: (): Promise<PostsSettings> => call(() => commands.postsSettingsGet()),
-  postsSettingsSave: (settings: PostsSettings): Promise<null> => call(() => commands.postsSettingsSave(settings)),
+  postsSettingsSave: (settings: PostsSettings): Promise<PostsSettings> => call(() => commands.postsSettingsSave(settings)),
   /** Calls `cb` whenever a post or an attempt changed (the scheduler's changes included). */
   onPostsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {

@@ -10,9 +10,9 @@ describe('BulkComposer', () => {
     const user = userEvent.setup();
     backend.api.postsImportCsv.mockResolvedValue({
       posts: [],
-      errors: [
-        { line: 3, code: 'bad_date', column: 'date', problem: null, account: null },
-        { line: 7, code: 'unknown_account', column: 'accounts', problem: null, account: 'Pizzeria' },
+      problems: [
+        { line: 3, code: 'bad_date', value: '2025-13-01', accountId: null, problems: [] },
+        { line: 7, code: 'unknown_account', value: 'Pizzeria', accountId: null, problems: [] },
       ],
     });
     render(BulkComposer, { api: backend.api, accounts: [account()], settings: postsSettings(), ondone: vi.fn() });
@@ -22,8 +22,8 @@ describe('BulkComposer', () => {
     const errors = await screen.findByTestId('csv-errors');
     expect(errors).toHaveTextContent('2 rows have a problem.');
     expect(errors).toHaveTextContent('Nothing was imported.');
-    expect(errors).toHaveTextContent('Line 3: the date is not a valid YYYY-MM-DD date');
-    expect(errors).toHaveTextContent('Line 7: the account "Pizzeria" is not connected to Herald');
+    expect(errors).toHaveTextContent('Line 3: the date "2025-13-01" is not a YYYY-MM-DD date');
+    expect(errors).toHaveTextContent('Line 7: no connected account is called "Pizzeria"');
   });
 
   it('creates all rows at once, or none when a row is incomplete', async () => {

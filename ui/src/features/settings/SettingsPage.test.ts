@@ -265,7 +265,7 @@ describe('SettingsPage', () => {
 
     it('imports the picked file and sums up what was added', async () => {
       const { api, user, onimported } = setup();
-      api.dataImport.mockResolvedValue({ settings: 1, credentials: 1, accounts: 3 });
+      api.dataImport.mockResolvedValue({ settings: 1, credentials: 1, accounts: 3, posts: 0 });
       const contents = '{"format":"herald-export","version":1,"accounts":[]}';
       await user.upload(screen.getByTestId('import-input'), exportFile(contents));
       await waitFor(() => expect(api.dataImport).toHaveBeenCalledWith(contents));
@@ -283,22 +283,22 @@ describe('SettingsPage', () => {
 
     const summaries: [ImportSummary, string, string][] = [
       [
-        { settings: 0, credentials: 0, accounts: 1 },
+        { settings: 0, credentials: 0, accounts: 1, posts: 0 },
         'Imported 1 account (it needs reconnecting).',
         'Importazione completata: 1 account (va ricollegato).',
       ],
       [
-        { settings: 2, credentials: 2, accounts: 0 },
+        { settings: 2, credentials: 2, accounts: 0, posts: 0 },
         'Imported 2 settings and 2 client IDs. Enter the client secrets again under Network apps.',
         'Importazione completata: 2 impostazioni e 2 client ID. Inserisci di nuovo i client secret in “App dei social network”.',
       ],
       [
-        { settings: 1, credentials: 0, accounts: 2 },
+        { settings: 1, credentials: 0, accounts: 2, posts: 0 },
         'Imported 2 accounts (they need reconnecting) and 1 setting.',
         'Importazione completata: 2 account (vanno ricollegati) e 1 impostazione.',
       ],
       [
-        { settings: 0, credentials: 0, accounts: 0 },
+        { settings: 0, credentials: 0, accounts: 0, posts: 0 },
         'Nothing new to import: everything in this file is already here.',
         'Niente di nuovo da importare: tutto ciò che contiene questo file è già presente.',
       ],
@@ -317,7 +317,7 @@ describe('SettingsPage', () => {
 
     it('applies the language the file brought', async () => {
       const { api, user, onimported } = setup();
-      api.dataImport.mockResolvedValue({ settings: 1, credentials: 0, accounts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 1, credentials: 0, accounts: 0, posts: 0 });
       api.appStatus.mockResolvedValue(appStatus({ locale: 'it' }));
       await user.upload(screen.getByTestId('import-input'), exportFile());
       await waitFor(() => expect(getLocale()).toBe('it'));
@@ -329,7 +329,7 @@ describe('SettingsPage', () => {
       const { api, user } = setup();
       await waitFor(() => expect(api.credentialsGet).toHaveBeenCalledTimes(2));
       api.credentialsGet.mockImplementation(async (network) => ({ network, clientId: `${network}-imported`, hasSecret: false }));
-      api.dataImport.mockResolvedValue({ settings: 0, credentials: 2, accounts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 0, credentials: 2, accounts: 0, posts: 0 });
       await user.upload(screen.getByTestId('import-input'), exportFile());
       await waitFor(() => expect(screen.getByTestId('client-id-facebook')).toHaveValue('facebook-imported'));
       expect(screen.getByTestId('client-id-google_business')).toHaveValue('google_business-imported');
@@ -387,7 +387,7 @@ describe('SettingsPage', () => {
       expect(alert).toHaveTextContent('database is locked');
 
       // A second, successful attempt clears the error.
-      api.dataImport.mockResolvedValue({ settings: 0, credentials: 0, accounts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 0, credentials: 0, accounts: 0, posts: 0 });
       await user.upload(screen.getByTestId('import-input'), exportFile('{}'));
       await waitFor(() => expect(screen.getByTestId('import-result')).toHaveTextContent('Nothing new to import'));
       expect(within(screen.getByTestId('transfer-section')).queryByRole('alert')).toBeNull();
