@@ -118,3 +118,11 @@ async fn instagram_found_in_the_media_listing_within_the_time_window_only() {
         assert_eq!(w.herald.store().attempt(id).await.unwrap().unwrap().state, AttemptState::Unconfirmed);
     }
 }
+
+#[tokio::test]
+async fn google_found_in_the_location_local_posts_or_left_unconfirmed() {
+    let w = world().await;
+    let locations = connect_all(&w, NetworkId::GoogleBusiness).await;
+    found_and_not_found(&w, "google", &locations[0], Endpoint::GoogleLocalPosts).await;
+    assert!(w.sandbox.hits(Endpoint::GoogleLocalPostsList) >= 2, "looked up in the location's local posts");
+}

@@ -367,6 +367,62 @@ pub(crate) async fn publish(
     })
 }
 
+/// The location's recent local posts, newest first
+/// (`GET {my_business}/accounts/{a}/locations/{l}/localPosts?pageSize=100`), for reconciliation:
+/// each post's resource name, `summary`, `createTime` and `searchUrl`.
+pub(crate) async fn recent_posts(
+    ctx: &super::PublishCtx<'_>,
+    account: &crate::api::Account,
+    tokens: &TokenSet,
+) -> Result<Vec<super::RecentPost>> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Listing {
+        #[serde(default)]
+        local_posts: Vec<Listed>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Listed {
+        name: String,
+        #[serde(default)]
+        summary: String,
+        create_time: Option<String>,
+        search_url: Option<String>,
+    }
+    let location = account.external_id.as_str();
+    if !is_resource(location, "locations/") {
+        return Err(Error::InvalidInput(format!("\"{}\" is not a location", bounded_text(location, 40))));
+    }
+    let Some(parent) = account.parent_id.as_deref().filter(|p| is_resource(p, "accounts/")) else {
+        return Err(Error::InvalidInput("the Business Profile account of this location is not known yet".into()));
+    };
+    let mut url =
+        net::join_resource(NAME, &ctx.endpoints.google.my_business, &format!("{parent}/{location}"), "/localPosts")?;
+    url.query_pairs_mut().append_pair("pageSize", &super::RECENT_POSTS.to_string());
+    let answer = ctx.http.send(NAME, ctx.http.get(url).bearer_auth(tokens.access_token.expose())).await?;
+    if !answer.status.is_success() {
+        let detail = google_words(&answer.body).unwrap_or_else(|| format!("HTTP {}", answer.status));
+        return Err(Error::Network { network: NAME, detail });
+    }
+    let listing: Listing = serde_json::from_slice(&answer.body).map_err(|e| Error::Network {
+        network: NAME,
+        detail: format!("unexpected answer: {}", bounded_text(&e.to_string(), MAX_DETAIL_CHARS)),
+    })?;
+    let own = format!("{parent}/{location}/localPosts/");
+    Ok(listing
+        .local_posts
+        .into_iter()
+        .filter(|p| p.name.len() <= 200 && p.name.starts_with(&own))
+        .map(|p| super::RecentPost {
+            permalink: p.search_url.as_deref().and_then(|l| super::clean_listed(l, 2048, true)),
+            id: p.name,
+            text: p.summary,
+            at: p.create_time.as_deref().and_then(super::parse_network_time),
+        })
+        .collect())
+}
+
 /// What Google said: its status and message, then each field a validation failed on.
 fn google_words(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;

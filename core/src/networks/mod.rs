@@ -627,7 +627,8 @@ pub(crate) async fn recent_posts(
         NetworkId::Linkedin => linkedin::recent_posts(ctx, account, tokens).await.map(Some),
         NetworkId::Facebook => facebook::recent_posts(ctx, account, tokens).await.map(Some),
         NetworkId::Instagram => instagram::recent_posts(ctx, account, tokens).await.map(Some),
-        NetworkId::GoogleBusiness | NetworkId::Tiktok | NetworkId::Wechat => Ok(None),
+        NetworkId::GoogleBusiness => google::recent_posts(ctx, account, tokens).await.map(Some),
+        NetworkId::Tiktok | NetworkId::Wechat => Ok(None),
     }
 }
 

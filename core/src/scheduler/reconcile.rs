@@ -54,6 +54,7 @@ impl Herald {
         let Some((account, Some(grant))) = self.store().account(account_id).await? else { return Ok(0) };
         let network = account.network;
         let Some(tokens) = self.vault().tokens(&grant).await? else { return Ok(0) };
+        let account = self.with_google_parent(account, &tokens).await;
         let ctx = PublishCtx { http: &self.http, endpoints: &self.config().endpoints };
         let Some(recent) = networks::recent_posts(network, &ctx, &account, &tokens).await? else { return Ok(0) };
         let mut claimed = self.store().claimed_post_ids(account_id).await?;
