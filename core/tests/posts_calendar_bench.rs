@@ -1,6 +1,7 @@
 //! The calendar's month query with 100,000 posts in a real SQLite file (ignored by default: it
 //! fills the store for a minute). Run:
 //! `tests/with-keyring.sh cargo test --release -p herald-core --test posts_calendar_bench -- --ignored --nocapture`
+//! (`HERALD_BENCH_MONTHS=120` spreads the posts thinner; `HERALD_BENCH_DB_COPY=<path>` keeps the file).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -14,7 +15,6 @@ use herald_core::NetworkId;
 use herald_sandbox::AutoConsent;
 
 const POSTS: usize = 100_000;
-const MONTHS: i64 = 36;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "fills 100,000 posts; run by hand for the figures"]
@@ -30,8 +30,10 @@ async fn month_query_with_100k_posts() {
         let ids: Vec<String> = candidates.iter().map(|c| c.external_id.clone()).collect();
         accounts.extend(w.herald.connect_finish(&flow.flow_id, &ids).await.unwrap());
     }
+    // Over how many months the posts spread (36: ~2,900 entries a month; 120: ~830).
+    let months: i64 = std::env::var("HERALD_BENCH_MONTHS").ok().and_then(|m| m.parse().ok()).unwrap_or(36);
     let start = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
-    let span = (start + chrono::Duration::days(30 * MONTHS) - start).num_seconds();
+    let span = (start + chrono::Duration::days(30 * months) - start).num_seconds();
     let fill = Instant::now();
     let mut n = 0usize;
     // A cheap deterministic spread over three years (posts every few minutes, any hour).
@@ -76,7 +78,7 @@ async fn month_query_with_100k_posts() {
     let mut times = Vec::new();
     let mut sizes = Vec::new();
     for round in 0..5 {
-        for m in 0..MONTHS {
+        for m in 0..months {
             let first = start + chrono::Duration::days(30 * m);
             let from = Utc.with_ymd_and_hms(first.year(), first.month(), 1, 0, 0, 0).unwrap();
             let to = from + chrono::Duration::days(31);
