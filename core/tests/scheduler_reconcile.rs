@@ -126,3 +126,21 @@ async fn google_found_in_the_location_local_posts_or_left_unconfirmed() {
     found_and_not_found(&w, "google", &locations[0], Endpoint::GoogleLocalPosts).await;
     assert!(w.sandbox.hits(Endpoint::GoogleLocalPostsList) >= 2, "looked up in the location's local posts");
 }
+
+/// Once the user decided about an unconfirmed attempt (kept the post as a draft, or published
+/// it again), reconciliation leaves that attempt alone.
+#[tokio::test]
+async fn an_attempt_the_user_decided_about_is_not_reconciled() {
+    let (w, _) = world_for_x().await;
+    let x = connect_all(&w, NetworkId::X).await;
+    w.herald.start_scheduler().await.unwrap();
+    w.sandbox.inject(Endpoint::XTweets, Fault::drop_connection().times(1));
+    let post = schedule(&w.herald, "Cornetti alle 7", &[&x[0]], Utc::now()).await;
+    let attempt = settled(&w.herald, &post, Duration::from_secs(10)).await.remove(0);
+    assert_eq!(attempt.state, AttemptState::Unconfirmed);
+    w.herald.posts_keep_as_draft(&attempt.id).await.unwrap();
+    let report = w.herald.reconcile().await.unwrap();
+    assert_eq!(report, ReconcileReport { checked: 0, found: 0, still_unconfirmed: 0 });
+    let kept = w.herald.store().attempt(&attempt.id).await.unwrap().unwrap();
+    assert_eq!(kept.state, AttemptState::Unconfirmed, "the user's decision stands");
+}

@@ -233,7 +233,7 @@ impl Store {
             "SELECT a.id, a.account_id, a.due_at, a.started_at, COALESCE(t.variant, p.text) AS text, p.link \
              FROM publish_attempts a JOIN posts p ON p.id = a.post_id \
              LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
-             WHERE a.state = 'unconfirmed' ORDER BY a.account_id, a.started_at, a.rowid",
+             WHERE a.state = 'unconfirmed' AND a.resolution IS NULL ORDER BY a.account_id, a.started_at, a.rowid",
         )
         .fetch_all(self.pool())
         .await?)
