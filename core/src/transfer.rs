@@ -70,6 +70,9 @@ pub struct ImportSummary {
     pub credentials: u32,
     pub accounts: u32,
     pub posts: u32,
+    /// Scheduled posts came in, so publishing was paused: Herald on the old computer may still
+    /// be publishing them. The user resumes once it is stopped.
+    pub publishing_paused: bool,
 }
 
 /// The export file. Version 2 added `posts` (absent in a version 1 file: nothing to add); an
@@ -200,6 +203,11 @@ impl Herald {
         if added.accounts > 0 {
             self.emit(CoreEvent::AccountsChanged);
         }
+        let scheduled_in = added.posts > 0 && snapshot.posts.iter().any(|p| p.scheduled);
+        if scheduled_in && !self.publishing_paused() {
+            tracing::info!("scheduled posts imported: publishing paused until the user resumes it");
+            self.set_publishing_paused(true).await?;
+        }
         if added.posts > 0 {
             self.posts_changed();
         }
@@ -208,6 +216,7 @@ impl Herald {
             credentials: added.credentials,
             accounts: added.accounts,
             posts: added.posts,
+            publishing_paused: scheduled_in,
         })
     }
 }

@@ -64,7 +64,9 @@ async fn drafts_and_scheduled_posts_round_trip_in_a_version_2_file() {
     let other_dir = tempfile::tempdir().unwrap();
     let other = empty_herald(&other_dir).await;
     let summary = other.import_data(&exported).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 0, credentials: 1, accounts: 2, posts: 2 });
+    assert_eq!(summary, ImportSummary { settings: 0, credentials: 1, accounts: 2, posts: 2, publishing_paused: true });
+    // The old computer may still publish them: nothing publishes here until the user resumes.
+    assert!(other.publishing_paused(), "importing scheduled posts pauses publishing");
     let copy = other.posts_get(&kept.id).await.unwrap();
     assert_eq!((copy.state, copy.text.as_str(), copy.images.clone()), (PostState::Draft, "Bozza", kept.images.clone()));
     assert_eq!(copy.targets[0].variant.as_deref(), Some("Solo al centro"));
@@ -95,7 +97,7 @@ async fn a_version_1_file_still_imports_and_a_post_naming_an_unknown_account_is_
     let v1 = json!({ "format": "herald-export", "version": 1, "exportedAt": "2026-11-22T10:00:00Z",
                      "settings": {}, "networkCredentials": [], "accounts": [account.clone()] });
     let summary = h.import_data(&v1.to_string()).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 0, credentials: 0, accounts: 1, posts: 0 });
+    assert_eq!(summary, ImportSummary { settings: 0, credentials: 0, accounts: 1, posts: 0, publishing_paused: false });
 
     let post = |external: &str| {
         json!({ "id": uuid::Uuid::new_v4().to_string(), "text": "Ciao", "link": null, "state": "draft",

@@ -91,7 +91,7 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     let other = empty_herald(&other_dir).await;
     let mut events = other.subscribe();
     let summary = other.import_data(&exported).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 2, posts: 0 });
+    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 2, posts: 0, publishing_paused: false });
     assert!(events.try_recv().is_ok(), "the UI hears that accounts changed");
 
     assert_eq!(other.locale().await.unwrap().as_deref(), Some("it"));
@@ -123,7 +123,7 @@ async fn data_round_trips_between_two_data_dirs_and_accounts_ask_to_reconnect() 
     let again = other.import_data(&exported).await.unwrap();
     assert_eq!(
         again,
-        ImportSummary { settings: 0, credentials: 0, accounts: 0, posts: 0 },
+        ImportSummary { settings: 0, credentials: 0, accounts: 0, posts: 0, publishing_paused: false },
         "importing twice adds nothing"
     );
     assert_eq!(other.accounts().await.unwrap().len(), 2);
@@ -145,7 +145,7 @@ async fn existing_accounts_settings_and_client_ids_are_left_untouched() {
     let summary = w.herald.import_data(&v.to_string()).await.unwrap();
     assert_eq!(
         summary,
-        ImportSummary { settings: 0, credentials: 0, accounts: 1, posts: 0 },
+        ImportSummary { settings: 0, credentials: 0, accounts: 1, posts: 0, publishing_paused: false },
         "only the new account counts"
     );
     assert_eq!(w.herald.locale().await.unwrap().as_deref(), Some("en"));
@@ -407,7 +407,7 @@ async fn duplicate_keys_are_handled_predictably() {
             "accounts":[{a},{a}]}}"#
     );
     let summary = h.import_data(&text).await.unwrap();
-    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 1, posts: 0 });
+    assert_eq!(summary, ImportSummary { settings: 1, credentials: 1, accounts: 1, posts: 0, publishing_paused: false });
     assert_eq!(h.locale().await.unwrap().as_deref(), Some("it"));
     assert_eq!(h.store().client_id(NetworkId::Linkedin).await.unwrap().as_deref(), Some("second"));
     assert_eq!(h.accounts().await.unwrap().len(), 1);

@@ -194,7 +194,7 @@ describe('App', () => {
 
     api.dataImport.mockImplementation(async () => {
       setAccounts([account(), account({ id: 'acc-2', displayName: 'Caffè Roma', status: 'needs_reconnect' })]);
-      return { settings: 1, credentials: 0, accounts: 1, posts: 0 };
+      return { settings: 1, credentials: 0, accounts: 1, posts: 0, publishingPaused: false };
     });
     api.appStatus.mockResolvedValue(appStatus({ locale: 'it' }));
     const networksBefore = api.networksList.mock.calls.length;

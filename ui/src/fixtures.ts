@@ -235,7 +235,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       detail: null,
     })),
     dataExport: vi.fn<Api['dataExport']>(async () => ({ path: '/home/anna/Documents/herald-export.json' })),
-    dataImport: vi.fn<Api['dataImport']>(async () => ({ settings: 0, credentials: 0, accounts: 0, posts: 0 })),
+    dataImport: vi.fn<Api['dataImport']>(async () => ({ settings: 0, credentials: 0, accounts: 0, posts: 0, publishingPaused: false })),
     accountsList: vi.fn<Api['accountsList']>(async () => accounts),
     accountsConnectBegin: vi.fn<Api['accountsConnectBegin']>(async (network, reconnectAccountId) =>
       flow({ network, reconnectAccountId }),

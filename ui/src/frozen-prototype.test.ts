@@ -33,7 +33,7 @@ describe('with Object.prototype frozen', () => {
 
     await user.click(screen.getByTestId('export-button'));
     expect(await screen.findByText('/home/anna/Documents/herald-export.json')).toBeInTheDocument();
-    api.dataImport.mockResolvedValue({ settings: 1, credentials: 2, accounts: 3, posts: 0 });
+    api.dataImport.mockResolvedValue({ settings: 1, credentials: 2, accounts: 3, posts: 0, publishingPaused: false });
     // Not user.upload(): its fake FileList assigns `constructor`, which the freeze forbids.
     const input = screen.getByTestId('import-input');
     const file = new File(['{"format":"herald-export"}'], 'herald-export.json', { type: 'application/json' });

@@ -179,6 +179,9 @@ export const en = {
   'transfer.clientIdsOne': '{count} client ID',
   'transfer.clientIdsOther': '{count} client IDs',
   'transfer.secretsAgain': 'Enter the client secrets again under Network apps.',
+  'transfer.postsOne': '{count} post',
+  'transfer.postsOther': '{count} posts',
+  'transfer.publishingPaused': 'Publishing is paused, so the old computer and this one never publish the same post: stop Herald on the old computer, then resume publishing on the Posts page.',
 
   'banner.useLive': 'Use my real accounts',
   'mode.demoTitle': 'Your real accounts',

@@ -183,6 +183,9 @@ export const it: Record<MessageKey, string> = {
   'transfer.clientIdsOne': '{count} client ID',
   'transfer.clientIdsOther': '{count} client ID',
   'transfer.secretsAgain': 'Inserisci di nuovo i client secret in “App dei social network”.',
+  'transfer.postsOne': '{count} post',
+  'transfer.postsOther': '{count} post',
+  'transfer.publishingPaused': 'La pubblicazione è in pausa, così il vecchio computer e questo non pubblicano mai lo stesso post: chiudi Herald sul vecchio computer, poi riprendi la pubblicazione nella pagina Post.',
 
   'banner.useLive': 'Usa i miei account reali',
   'mode.demoTitle': 'I tuoi account reali',

@@ -697,7 +697,12 @@ export type ExportResult = { path: string }
 /**
  * What an import added (entries already present on this computer are not counted).
  */
-export type ImportSummary = { settings: number; credentials: number; accounts: number; posts: number }
+export type ImportSummary = { settings: number; credentials: number; accounts: number; posts: number; 
+/**
+ * Scheduled posts came in, so publishing was paused: Herald on the old computer may still
+ * be publishing them. The user resumes once it is stopped.
+ */
+publishingPaused: boolean }
 export type IpcError = { code: ErrorCode; message: string }
 export type KeyringStatus = { available: boolean; detail: string | null }
 /**

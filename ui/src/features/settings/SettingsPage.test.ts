@@ -265,7 +265,7 @@ describe('SettingsPage', () => {
 
     it('imports the picked file and sums up what was added', async () => {
       const { api, user, onimported } = setup();
-      api.dataImport.mockResolvedValue({ settings: 1, credentials: 1, accounts: 3, posts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 1, credentials: 1, accounts: 3, posts: 0, publishingPaused: false });
       const contents = '{"format":"herald-export","version":1,"accounts":[]}';
       await user.upload(screen.getByTestId('import-input'), exportFile(contents));
       await waitFor(() => expect(api.dataImport).toHaveBeenCalledWith(contents));
@@ -283,22 +283,27 @@ describe('SettingsPage', () => {
 
     const summaries: [ImportSummary, string, string][] = [
       [
-        { settings: 0, credentials: 0, accounts: 1, posts: 0 },
+        { settings: 0, credentials: 0, accounts: 1, posts: 2, publishingPaused: true },
+        'Imported 1 account (it needs reconnecting) and 2 posts. Publishing is paused, so the old computer and this one never publish the same post: stop Herald on the old computer, then resume publishing on the Posts page.',
+        'Importazione completata: 1 account (va ricollegato) e 2 post. La pubblicazione è in pausa, così il vecchio computer e questo non pubblicano mai lo stesso post: chiudi Herald sul vecchio computer, poi riprendi la pubblicazione nella pagina Post.',
+      ],
+      [
+        { settings: 0, credentials: 0, accounts: 1, posts: 0, publishingPaused: false },
         'Imported 1 account (it needs reconnecting).',
         'Importazione completata: 1 account (va ricollegato).',
       ],
       [
-        { settings: 2, credentials: 2, accounts: 0, posts: 0 },
+        { settings: 2, credentials: 2, accounts: 0, posts: 0, publishingPaused: false },
         'Imported 2 settings and 2 client IDs. Enter the client secrets again under Network apps.',
         'Importazione completata: 2 impostazioni e 2 client ID. Inserisci di nuovo i client secret in “App dei social network”.',
       ],
       [
-        { settings: 1, credentials: 0, accounts: 2, posts: 0 },
+        { settings: 1, credentials: 0, accounts: 2, posts: 0, publishingPaused: false },
         'Imported 2 accounts (they need reconnecting) and 1 setting.',
         'Importazione completata: 2 account (vanno ricollegati) e 1 impostazione.',
       ],
       [
-        { settings: 0, credentials: 0, accounts: 0, posts: 0 },
+        { settings: 0, credentials: 0, accounts: 0, posts: 0, publishingPaused: false },
         'Nothing new to import: everything in this file is already here.',
         'Niente di nuovo da importare: tutto ciò che contiene questo file è già presente.',
       ],
@@ -317,7 +322,7 @@ describe('SettingsPage', () => {
 
     it('applies the language the file brought', async () => {
       const { api, user, onimported } = setup();
-      api.dataImport.mockResolvedValue({ settings: 1, credentials: 0, accounts: 0, posts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 1, credentials: 0, accounts: 0, posts: 0, publishingPaused: false });
       api.appStatus.mockResolvedValue(appStatus({ locale: 'it' }));
       await user.upload(screen.getByTestId('import-input'), exportFile());
       await waitFor(() => expect(getLocale()).toBe('it'));
@@ -329,7 +334,7 @@ describe('SettingsPage', () => {
       const { api, user } = setup();
       await waitFor(() => expect(api.credentialsGet).toHaveBeenCalledTimes(2));
       api.credentialsGet.mockImplementation(async (network) => ({ network, clientId: `${network}-imported`, hasSecret: false }));
-      api.dataImport.mockResolvedValue({ settings: 0, credentials: 2, accounts: 0, posts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 0, credentials: 2, accounts: 0, posts: 0, publishingPaused: false });
       await user.upload(screen.getByTestId('import-input'), exportFile());
       await waitFor(() => expect(screen.getByTestId('client-id-facebook')).toHaveValue('facebook-imported'));
       expect(screen.getByTestId('client-id-google_business')).toHaveValue('google_business-imported');
@@ -387,7 +392,7 @@ describe('SettingsPage', () => {
       expect(alert).toHaveTextContent('database is locked');
 
       // A second, successful attempt clears the error.
-      api.dataImport.mockResolvedValue({ settings: 0, credentials: 0, accounts: 0, posts: 0 });
+      api.dataImport.mockResolvedValue({ settings: 0, credentials: 0, accounts: 0, posts: 0, publishingPaused: false });
       await user.upload(screen.getByTestId('import-input'), exportFile('{}'));
       await waitFor(() => expect(screen.getByTestId('import-result')).toHaveTextContent('Nothing new to import'));
       expect(within(screen.getByTestId('transfer-section')).queryByRole('alert')).toBeNull();
