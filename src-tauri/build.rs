@@ -23,6 +23,9 @@ const COMMANDS: &[&str] = &[
     "mode_status",
     "mode_use_live",
     "mode_use_demo",
+    "shell_take_reconnect",
+    "settings_autostart_get",
+    "settings_autostart_set",
 ];
 
 fn main() {

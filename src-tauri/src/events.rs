@@ -11,6 +11,13 @@ use tauri_specta::Event;
 #[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct AccountsChanged;
 
+/// Open the accounts page on this account's reconnect (tray menu or notification click). The
+/// page takes it with `shell_take_reconnect`, so a request is acted on once.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OpenReconnect {
+    pub account_id: String,
+}
+
 /// Forward core events to the UI for as long as the app runs.
 pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
     let mut events = herald.subscribe();

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod app;
 pub mod mode;
 pub mod settings;
+pub mod shell;
