@@ -2,6 +2,7 @@
 //! hidden) when closed so WebKit's web process exits, and created again by "Open Herald", a
 //! notification click or a second launch. Herald keeps running in the tray in between.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use tauri::{AppHandle, Manager, WebviewWindowBuilder};
@@ -18,6 +19,9 @@ pub const TRAY_NOTICE_SETTING: &str = "shell.tray_notice_shown";
 
 /// The command-line flag autostart passes: start in the tray, without a window.
 pub const IN_TRAY_ARG: &str = "--in-tray";
+
+/// The main window exists (set when built, cleared when destroyed).
+pub static MAIN_OPEN: AtomicBool = AtomicBool::new(false);
 
 /// An account whose reconnect the next (or current) window should open; taken once by the UI.
 #[derive(Default)]
@@ -66,16 +70,20 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
     };
     tracing::info!("opening the window");
     WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    MAIN_OPEN.store(true, Ordering::SeqCst);
     Ok(())
 }
 
 /// The window was closed and destroyed: save its size and position now (a process ended from
 /// the tray later would lose them), and say once that Herald keeps running in the tray.
 pub fn closed(app: &AppHandle) {
+    MAIN_OPEN.store(false, Ordering::SeqCst);
     tracing::info!("window closed; Herald keeps running in the tray");
     if let Err(e) = app.save_window_state(StateFlags::all()) {
         tracing::warn!("could not save the window's size and position: {e}");
     }
+    #[cfg(target_os = "linux")]
+    tauri::async_runtime::spawn(end_network_process());
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let herald = app.state::<crate::AppState>().herald.clone();
@@ -91,6 +99,55 @@ pub fn closed(app: &AppHandle) {
             Err(e) => tracing::warn!("could not read the tray notice setting: {e}"),
         }
     });
+}
+
+/// WebKitGTK's network process outlives the last web view (Tauri keeps the web context on Linux
+/// so the next window reuses it, tauri-apps/tauri#14626), costing ~30 MiB while Herald sits in
+/// the tray. Once the web process has gone, end it: the next window's web process asks WebKit
+/// for a network process, and WebKit starts a new one.
+#[cfg(target_os = "linux")]
+async fn end_network_process() {
+    use rustix::process::{kill_process, Pid, Signal};
+    // The web process exits first; a network process still serving it must not be cut off.
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if MAIN_OPEN.load(Ordering::SeqCst) {
+            return;
+        }
+        let children = own_children();
+        if children.iter().any(|(_, name)| name.starts_with("WebKitWebProces")) {
+            continue;
+        }
+        for (pid, name) in children.iter().filter(|(_, name)| name.starts_with("WebKitNetworkPr")) {
+            match Pid::from_raw(*pid).map(|pid| kill_process(pid, Signal::TERM)) {
+                Some(Ok(())) => tracing::info!(pid, name = %name, "ended WebKit's idle network process"),
+                Some(Err(e)) => tracing::debug!(pid, "could not end WebKit's network process: {e}"),
+                None => {}
+            }
+        }
+        return;
+    }
+}
+
+/// This process's children as (pid, command name), from /proc.
+#[cfg(target_os = "linux")]
+fn own_children() -> Vec<(i32, String)> {
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+            let (head, rest) = stat.rsplit_once(')')?;
+            let name = head.split_once('(')?.1.to_owned();
+            let ppid = rest.split_whitespace().nth(1)?;
+            (ppid == me).then_some((pid, name))
+        })
+        .collect()
 }
 
 /// Whether this launch should start in the tray (autostart at login), without a window.
