@@ -69,8 +69,9 @@ pub fn tray_notice_text(lang: Lang) -> (&'static str, &'static str) {
 
 pub fn show_tray_notice(app: &AppHandle, lang: Lang) {
     let (title, body) = tray_notice_text(lang);
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        tracing::warn!("could not show the tray notice: {e}");
+    match app.notification().builder().title(title).body(body).show() {
+        Ok(()) => tracing::info!("tray notice shown"),
+        Err(e) => tracing::warn!("could not show the tray notice: {e}"),
     }
 }
 
