@@ -43,6 +43,9 @@ const COMMANDS: &[&str] = &[
     "posts_import_csv",
     "posts_settings_get",
     "posts_settings_save",
+    "shell_take_reconnect",
+    "settings_autostart_get",
+    "settings_autostart_set",
 ];
 
 fn main() {

@@ -15,6 +15,13 @@ pub struct AccountsChanged;
 #[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct PostsChanged;
 
+/// Open the accounts page on this account's reconnect (tray menu or notification click). The
+/// page takes it with `shell_take_reconnect`, so a request is acted on once.
+#[derive(Clone, Debug, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OpenReconnect {
+    pub account_id: String,
+}
+
 /// Forward core events to the UI for as long as the app runs.
 pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
     let mut events = herald.subscribe();
@@ -32,8 +39,8 @@ pub fn forward(app: AppHandle, herald: &Arc<Herald>) {
                     }
                 }
                 Ok(CoreEvent::Notify { account_id, kind }) => {
-                    // Desktop notifications come with the tray; until then the log says it.
-                    tracing::info!(account = %account_id, kind = kind.as_str(), "notification due");
+                    tracing::info!(account = %account_id, kind = kind.as_str(), "desktop notification");
+                    crate::notify::notify_account(&app, account_id, crate::notify::NotifyKind::from(kind));
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     let _ = AccountsChanged.emit(&app);

@@ -5,8 +5,11 @@ mod boot;
 mod commands;
 mod error;
 mod events;
+mod notify;
 #[cfg(test)]
 mod security_tests;
+mod tray;
+mod window;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -73,8 +76,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::posts::posts_import_csv,
             commands::posts::posts_settings_get,
             commands::posts::posts_settings_save,
+            commands::shell::shell_take_reconnect,
+            commands::shell::settings_autostart_get,
+            commands::shell::settings_autostart_set,
         ])
-        .events(tauri_specta::collect_events![events::AccountsChanged, events::PostsChanged])
+        .events(tauri_specta::collect_events![events::AccountsChanged, events::PostsChanged, events::OpenReconnect])
 }
 
 /// The TypeScript the UI imports from `ui/src/ipc/bindings.ts`.
@@ -113,12 +119,18 @@ pub fn run() {
 
     let builder = specta_builder();
     let app = tauri::Builder::default()
+        // First: a second launch hands over to the running Herald before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::open(app, None)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::Builder::new().arg(window::IN_TRAY_ARG).build())
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             tracing::debug!(ms = started.elapsed().as_millis() as u64, "setup");
             builder.mount_events(app);
             let herald = booted.herald.clone();
+            let herald_for_shell = herald.clone();
             events::forward(app.handle().clone(), &herald);
             spawn_health_checks(herald.clone());
             spawn_scheduler(herald.clone());
@@ -138,6 +150,12 @@ pub fn run() {
             };
             app.manage(booted);
             app.manage(state);
+            app.manage(window::PendingReconnect::default());
+            tray::install(app.handle(), &herald_for_shell)?;
+            notify::install(app.handle());
+            if !window::starts_in_tray(std::env::args()) {
+                window::create(app.handle())?;
+            }
             tracing::info!(ms = started.elapsed().as_millis() as u64, "core ready");
             Ok(())
         })
@@ -150,11 +168,17 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event {
+    app.run(|handle, event| match event {
+        // The last window closed: Herald stays in the tray. Quit (`exit`) and restarts carry a code.
+        tauri::RunEvent::ExitRequested { code: None, api, .. } => api.prevent_exit(),
+        tauri::RunEvent::WindowEvent { label, event: tauri::WindowEvent::Destroyed, .. } if label == window::MAIN => {
+            window::closed(handle)
+        }
+        tauri::RunEvent::Exit => {
             let state = handle.state::<AppState>();
             tauri::async_runtime::block_on(state.herald.shutdown());
         }
+        _ => {}
     });
 }
 

@@ -32,6 +32,27 @@ describe('App', () => {
     expect(api.accountsCheck).toHaveBeenCalledTimes(1);
   });
 
+  it('opens the reconnect the tray asked for when the window starts', async () => {
+    const backend = fakeApi({ accounts: [account({ status: 'needs_reconnect' })] });
+    backend.api.shellTakeReconnect.mockResolvedValueOnce('acc-1');
+    render(App, { api: backend.api });
+    expect(await screen.findByRole('dialog', { name: 'Reconnect Bottega Rossi' })).toBeInTheDocument();
+    await waitFor(() => expect(backend.api.accountsConnectBegin).toHaveBeenCalledWith('google_business', 'acc-1'));
+  });
+
+  it('goes from Settings to the reconnect a notification asked for, once', async () => {
+    const backend = fakeApi({ accounts: [account({ status: 'needs_reconnect' })] });
+    const user = userEvent.setup();
+    render(App, { api: backend.api });
+    await screen.findByTestId('account-card');
+    await user.click(screen.getByTestId('nav-settings'));
+    await waitFor(() => expect(backend.api.onOpenReconnect).toHaveBeenCalled());
+    backend.requestReconnect('acc-1');
+    expect(await screen.findByRole('dialog', { name: 'Reconnect Bottega Rossi' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Social settings' })).toHaveAttribute('aria-current', 'page');
+    await waitFor(() => expect(backend.api.accountsConnectBegin).toHaveBeenCalledTimes(1));
+  });
+
   it('asks for the accounts together with the status, not after it', async () => {
     const backend = fakeApi({ accounts: [account()] });
     let releaseStatus: (s: AppStatus) => void = () => {};

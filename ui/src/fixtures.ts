@@ -205,6 +205,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
   let accounts = state.accounts ?? [];
   const listeners = new Set<() => void>();
   const postsListeners = new Set<() => void>();
+  const reconnectListeners = new Set<() => void>();
   const api = {
     appStatus: vi.fn<Api['appStatus']>(async () => appStatus()),
     appReady: vi.fn<Api['appReady']>(async () => null),
@@ -256,6 +257,13 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
     })),
     modeUseLive: vi.fn<Api['modeUseLive']>(async () => null),
     modeUseDemo: vi.fn<Api['modeUseDemo']>(async () => null),
+    shellTakeReconnect: vi.fn<Api['shellTakeReconnect']>(async () => null),
+    settingsAutostartGet: vi.fn<Api['settingsAutostartGet']>(async () => false),
+    settingsAutostartSet: vi.fn<Api['settingsAutostartSet']>(async (enabled) => enabled),
+    onOpenReconnect: vi.fn<Api['onOpenReconnect']>(async (cb) => {
+      reconnectListeners.add(cb);
+      return () => reconnectListeners.delete(cb);
+    }),
     onAccountsChanged: vi.fn<Api['onAccountsChanged']>(async (cb) => {
       listeners.add(cb);
       return () => listeners.delete(cb);
@@ -297,6 +305,11 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
     listenerCount: () => listeners.size,
     emitPostsChanged() {
       for (const cb of postsListeners) cb();
+    },
+    /** The shell asks for `accountId`'s reconnect (tray item or notification click). */
+    requestReconnect(accountId: string) {
+      api.shellTakeReconnect.mockResolvedValueOnce(accountId);
+      for (const cb of reconnectListeners) cb();
     },
   };
 }

@@ -6,3 +6,4 @@ pub mod mode;
 pub mod posts;
 pub mod publishing;
 pub mod settings;
+pub mod shell;

@@ -8,8 +8,11 @@ use crate::AppState;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn settings_set_locale(state: State<'_, AppState>, locale: Option<String>) -> CmdResult<()> {
-    state.herald.set_locale(locale.as_deref()).await.ipc()
+pub async fn settings_set_locale(app: AppHandle, state: State<'_, AppState>, locale: Option<String>) -> CmdResult<()> {
+    state.herald.set_locale(locale.as_deref()).await.ipc()?;
+    // The tray's menu speaks the app's language too.
+    crate::tray::refresh(&app);
+    Ok(())
 }
 
 #[tauri::command]

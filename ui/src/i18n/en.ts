@@ -203,6 +203,10 @@ export const en = {
   'mode.demoConfirmBody': 'Herald will restart with sample accounts. Your real accounts stay saved and connected: nothing is disconnected.',
   'mode.confirmDemo': 'Restart in demo',
 
+  'settings.startupTitle': 'Start at login',
+  'settings.startupToggle': 'Start Herald in the tray when I log in',
+  'settings.startupHelp':
+    'Scheduled posts are published only while Herald runs. Closing the window keeps it running in the tray; quit from the tray icon.',
   'settings.aboutTitle': 'About Herald',
   'settings.version': 'Version {version}',
   'settings.dataDir': 'Data folder: {path}',

@@ -207,6 +207,10 @@ export const it: Record<MessageKey, string> = {
   'mode.demoConfirmBody': 'Herald si riavvierà con gli account di esempio. I tuoi account reali restano salvati e collegati: nessuno viene scollegato.',
   'mode.confirmDemo': 'Riavvia nella demo',
 
+  'settings.startupTitle': "Avvio all'accesso",
+  'settings.startupToggle': "Avvia Herald nell'area di notifica quando accedo",
+  'settings.startupHelp':
+    "I post programmati escono solo mentre Herald è in esecuzione. Chiudendo la finestra resta attivo nell'area di notifica; per uscire usa l'icona.",
   'settings.aboutTitle': 'Informazioni su Herald',
   'settings.version': 'Versione {version}',
   'settings.dataDir': 'Cartella dei dati: {path}',

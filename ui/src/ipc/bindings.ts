@@ -361,6 +361,36 @@ async postsSettingsSave(settings: PostsSettings) : Promise<Result<PostsSettings,
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The account whose reconnect the tray or a notification asked for, once.
+ */
+async shellTakeReconnect() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("shell_take_reconnect") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Whether Herald starts (in the tray) when the user logs in.
+ */
+async settingsAutostartGet() : Promise<Result<boolean, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_autostart_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async settingsAutostartSet(enabled: boolean) : Promise<Result<boolean, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("settings_autostart_set", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -369,9 +399,11 @@ async postsSettingsSave(settings: PostsSettings) : Promise<Result<PostsSettings,
 
 export const events = __makeEvents__<{
 accountsChanged: AccountsChanged,
+openReconnect: OpenReconnect,
 postsChanged: PostsChanged
 }>({
 accountsChanged: "accounts-changed",
+openReconnect: "open-reconnect",
 postsChanged: "posts-changed"
 })
 
@@ -779,6 +811,11 @@ redirectModes: RedirectMode[];
  * Disconnecting revokes Herald's access at the network (else only the local sign-in goes).
  */
 revocable: boolean }
+/**
+ * Open the accounts page on this account's reconnect (tray menu or notification click). The
+ * page takes it with `shell_take_reconnect`, so a request is acted on once.
+ */
+export type OpenReconnect = { account_id: string }
 export type Post = { id: string; text: string; link: string | null; state: PostState; scheduledAt: string | null; zone: string | null; targets: PostTarget[]; 
 /**
  * Local image files, in order.

@@ -246,6 +246,20 @@ export const ipc = {
       throw toAppError(e);
     }
   },
+  /** The account whose reconnect the tray or a notification asked for (null once taken). */
+  shellTakeReconnect: (): Promise<string | null> => call(() => commands.shellTakeReconnect()),
+  /** Whether Herald starts in the tray when the user logs in. */
+  settingsAutostartGet: (): Promise<boolean> => call(() => commands.settingsAutostartGet()),
+  /** Turns start at login on or off; answers the state the system now reports. */
+  settingsAutostartSet: (enabled: boolean): Promise<boolean> => call(() => commands.settingsAutostartSet(enabled)),
+  /** Calls `cb` when the tray or a notification asks for an account's reconnect. */
+  onOpenReconnect: async (cb: () => void): Promise<Unlisten> => {
+    try {
+      return await events.openReconnect.listen(() => cb());
+    } catch (e) {
+      throw toAppError(e);
+    }
+  },
   /** Calls `cb` whenever the backend changed the stored accounts. */
   onAccountsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {
@@ -274,10 +288,14 @@ export type TransferApi = Pick<Api, 'dataExport' | 'dataImport' | 'appStatus'>;
 /** What the live / demo switch needs. */
 export type ModeApi = Pick<Api, 'modeStatus' | 'modeUseLive' | 'modeUseDemo'>;
 
+/** What the "Start at login" section needs. */
+export type StartupApi = Pick<Api, 'settingsAutostartGet' | 'settingsAutostartSet'>;
+
 /** What the settings page needs. */
 export type SettingsApi = TransferApi &
   ModeApi &
   PostsSettingsApi &
+  StartupApi &
   Pick<
     Api,
     | 'settingsSetLocale'
