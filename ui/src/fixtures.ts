@@ -7,6 +7,7 @@ import {
   type Api,
   type AppStatus,
   type ArchiveEntry,
+  type Attempt,
   type CalendarEntry,
   type Candidate,
   type ConnectFlow,
@@ -150,20 +151,34 @@ export function calendarEntry(overrides: Partial<CalendarEntry> = {}): CalendarE
   };
 }
 
-export function archiveEntry(overrides: Partial<ArchiveEntry> = {}): ArchiveEntry {
+export function attempt(overrides: Partial<Attempt> = {}): Attempt {
   return {
-    attemptId: 'att-1',
+    id: 'att-1',
     postId: 'post-1',
     accountId: 'acc-1',
     network: 'google_business',
-    at: '2025-03-18T08:00:00Z',
-    zone: 'Europe/Rome',
+    dueAt: '2025-03-18T08:00:00Z',
     state: 'published',
-    excerpt: 'Fresh focaccia today',
+    startedAt: '2025-03-18T08:00:00Z',
+    finishedAt: '2025-03-18T08:00:01Z',
+    networkPostId: 'gbp-post-1',
     permalink: 'https://business.google.com/posts/1',
     reason: null,
+    retryable: false,
+    retryAt: null,
     detail: null,
+    resolution: null,
     ...overrides,
+  };
+}
+
+/** An archive entry; `overrides` go to its attempt, `entry` to the entry itself. */
+export function archiveEntry(overrides: Partial<Attempt> = {}, entry: Partial<Omit<ArchiveEntry, 'attempt'>> = {}): ArchiveEntry {
+  return {
+    attempt: attempt(overrides),
+    accountName: 'Bottega Rossi',
+    excerpt: 'Fresh focaccia today',
+    ...entry,
   };
 }
 
@@ -259,13 +274,13 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
     postsReschedule: vi.fn<Api['postsReschedule']>(async (id, at, zone) => post({ id, scheduledAt: at, zone })),
     postsDelete: vi.fn<Api['postsDelete']>(async () => null),
     postsCalendar: vi.fn<Api['postsCalendar']>(async () => []),
-    postsArchive: vi.fn<Api['postsArchive']>(async () => ({ entries: [], nextCursor: null })),
+    postsArchive: vi.fn<Api['postsArchive']>(async () => ({ entries: [], next: null })),
     postsRetry: vi.fn<Api['postsRetry']>(async () => post({ state: 'scheduled' })),
     postsKeepAsDraft: vi.fn<Api['postsKeepAsDraft']>(async () => post()),
     postsCreateMany: vi.fn<Api['postsCreateMany']>(async (drafts) => drafts.map((d, i) => post({ id: `post-${i + 1}` }, d))),
-    postsImportCsv: vi.fn<Api['postsImportCsv']>(async () => ({ posts: [], errors: [] })),
+    postsImportCsv: vi.fn<Api['postsImportCsv']>(async () => ({ posts: [], problems: [] })),
     postsSettingsGet: vi.fn<Api['postsSettingsGet']>(async () => postsSettings()),
-    postsSettingsSave: vi.fn<Api['postsSettingsSave']>(async () => null),
+    postsSettingsSave: vi.fn<Api['postsSettingsSave']>(async (s) => postsSettings(s)),
     onPostsChanged: vi.fn<Api['onPostsChanged']>(async (cb) => {
       postsListeners.add(cb);
       return () => postsListeners.delete(cb);

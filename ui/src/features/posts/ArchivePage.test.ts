@@ -8,7 +8,7 @@ describe('ArchivePage', () => {
   it('filters by state and account', async () => {
     const backend = fakeApi({ accounts: [account()] });
     const user = userEvent.setup();
-    backend.api.postsArchive.mockResolvedValue({ entries: [archiveEntry()], nextCursor: null });
+    backend.api.postsArchive.mockResolvedValue({ entries: [archiveEntry()], next: null });
     render(ArchivePage, { api: backend.api });
     expect(await screen.findByTestId('permalink')).toHaveAttribute('href', 'https://business.google.com/posts/1');
     await user.selectOptions(screen.getByTestId('filter-state'), 'failed');
@@ -26,7 +26,7 @@ describe('ArchivePage', () => {
     const user = userEvent.setup();
     backend.api.postsArchive.mockResolvedValue({
       entries: [archiveEntry({ state: 'unconfirmed', permalink: null, reason: 'timed_out' })],
-      nextCursor: null,
+      next: null,
     });
     render(ArchivePage, { api: backend.api });
     expect(await screen.findByTestId('archive-reason')).toHaveTextContent('may have published');
@@ -39,8 +39,8 @@ describe('ArchivePage', () => {
     await waitFor(() => expect(backend.api.postsRetry).toHaveBeenCalledWith('att-1', true));
 
     backend.api.postsArchive.mockResolvedValue({
-      entries: [archiveEntry({ attemptId: 'att-2', state: 'failed', permalink: null, reason: 'content_rejected' })],
-      nextCursor: null,
+      entries: [archiveEntry({ id: 'att-2', state: 'failed', permalink: null, reason: 'content_rejected' })],
+      next: null,
     });
     backend.emitPostsChanged();
     await waitFor(() => expect(screen.getByTestId('archive-item')).toHaveAttribute('data-state', 'failed'));
@@ -48,12 +48,33 @@ describe('ArchivePage', () => {
     await waitFor(() => expect(backend.api.postsRetry).toHaveBeenCalledWith('att-2', false));
   });
 
+  it('shows a decided attempt without Retry, and a waiting one with its next try', async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    backend.api.postsArchive.mockResolvedValue({
+      entries: [
+        archiveEntry({ state: 'failed', permalink: null, reason: 'content_rejected', resolution: 'kept_as_draft' }),
+        archiveEntry(
+          { id: 'att-3', state: 'scheduled', permalink: null, reason: 'quota_wait', retryAt: '2025-03-18T09:00:00Z' },
+          { accountName: null },
+        ),
+      ],
+      next: null,
+    });
+    render(ArchivePage, { api: backend.api });
+    const items = await screen.findAllByTestId('archive-item');
+    expect(items[0]).toHaveTextContent('Kept as draft');
+    expect(screen.queryByTestId('retry')).toBeNull();
+    expect(items[1]).toHaveTextContent('used up its Google Business Profile publishing quota');
+    expect(items[1]).toHaveTextContent('an account no longer connected');
+    expect(screen.getByTestId('archive-retry-at')).toHaveTextContent('Next try: ');
+  });
+
   it('pages with the cursor', async () => {
     const backend = fakeApi();
     const user = userEvent.setup();
     backend.api.postsArchive
-      .mockResolvedValueOnce({ entries: [archiveEntry()], nextCursor: 'c1' })
-      .mockResolvedValueOnce({ entries: [archiveEntry({ attemptId: 'att-9' })], nextCursor: null });
+      .mockResolvedValueOnce({ entries: [archiveEntry()], next: 'c1' })
+      .mockResolvedValueOnce({ entries: [archiveEntry({ id: 'att-9' })], next: null });
     render(ArchivePage, { api: backend.api, pageSize: 1 });
     await user.click(await screen.findByTestId('archive-more'));
     await waitFor(() => expect(screen.getAllByTestId('archive-item')).toHaveLength(2));
