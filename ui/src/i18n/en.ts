@@ -403,7 +403,10 @@ export const en = {
   'publishing.pausedNote': 'Publishing is paused: nothing goes out until you resume.',
   'publishing.nextDue': 'Next post: {at}',
   'publishing.quotasLabel': 'Publishing quotas',
-  'publishing.quota': '{name} ({network}): {used}/{limit} in {hours} h',
+  'publishing.quota': '{name} ({network}): {used}/{limit} in {window}',
+  'publishing.minutes': '{count} min',
+  'publishing.hours': '{count} h',
+  'publishing.days': '{count} days',
 
   'archive.title': 'Published archive',
   'archive.reconcile': 'Check unconfirmed posts',

@@ -407,7 +407,10 @@ export const it: Record<MessageKey, string> = {
   'publishing.pausedNote': 'Pubblicazioni sospese: non esce nulla finché non riprendi.',
   'publishing.nextDue': 'Prossimo post: {at}',
   'publishing.quotasLabel': 'Quote di pubblicazione',
-  'publishing.quota': '{name} ({network}): {used}/{limit} in {hours} h',
+  'publishing.quota': '{name} ({network}): {used}/{limit} in {window}',
+  'publishing.minutes': '{count} min',
+  'publishing.hours': '{count} h',
+  'publishing.days': '{count} giorni',
 
   'archive.title': 'Archivio pubblicati',
   'archive.reconcile': 'Verifica i post non confermati',
