@@ -395,6 +395,7 @@ export const en = {
   'calendar.legend': 'Colours',
   'calendar.listLabel': 'Posts in this period',
   'calendar.flagged': 'Reconnect the account first',
+  'calendar.more': '+{count} more',
   'calendar.zoneNote': 'Times in {zone}.',
   'calendar.keys': 'Keyboard: Tab to a post, Enter opens it, Alt+←/→ moves it by a day, Alt+↑/↓ by an hour.',
   'calendar.moveRefused': 'Not moved: {reason}',

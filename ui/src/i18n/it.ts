@@ -398,6 +398,7 @@ export const it: Record<MessageKey, string> = {
   'calendar.week': 'Settimana',
   'calendar.legend': 'Colori',
   'calendar.listLabel': 'Post in questo periodo',
+  'calendar.more': '+{count} altri',
   'calendar.flagged': 'Prima ricollega l\'account',
   'calendar.zoneNote': 'Orari in {zone}.',
   'calendar.keys': 'Tastiera: Tab per arrivare a un post, Invio lo apre, Alt+←/→ lo sposta di un giorno, Alt+↑/↓ di un\'ora.',

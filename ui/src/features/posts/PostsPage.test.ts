@@ -63,6 +63,15 @@ describe('PostsPage', () => {
     expect(await screen.findByTestId('composer')).toBeInTheDocument();
   });
 
+  it('has no all-day row in the week view (posts are instants; its label is the library\'s English)', async () => {
+    const backend = fakeApi();
+    render(PostsPage, { api: backend.api });
+    await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(1));
+    await fireEvent.click(screen.getByTestId('view-week'));
+    await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(2));
+    expect(screen.queryByText('all-day')).toBeNull();
+  });
+
   it('reloads on PostsChanged and shows the pause switch with quotas', async () => {
     const backend = fakeApi();
     backend.api.publishingStatus.mockResolvedValue(
