@@ -48,9 +48,11 @@ mkdir -p "$data/documents"
 printf 'XDG_DOCUMENTS_DIR="%s"\n' "$data/documents" > "$XDG_CONFIG_HOME/user-dirs.dirs"
 export HERALD_E2E_DOCUMENTS="$data/documents"
 export BROWSER="$here/fake-browser.sh" XDG_CURRENT_DESKTOP= HERALD_APP HERALD_LOG="${HERALD_LOG:-info}"
-"$TAURI_DRIVER" --port 4444 > "$out/tauri-driver.log" 2>&1 &
+# tauri-driver and WebKitWebDriver ports: 4444/4445 unless set (runs side by side need others).
+export HERALD_E2E_DRIVER_PORT="${HERALD_E2E_DRIVER_PORT:-4444}"
+"$TAURI_DRIVER" --port "$HERALD_E2E_DRIVER_PORT" --native-port "$((HERALD_E2E_DRIVER_PORT + 1))" > "$out/tauri-driver.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$HERALD_E2E_DRIVER_PORT") 2>/dev/null && break; sleep 0.1; done
 
 status=0
 (cd "$here" && HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?

@@ -151,28 +151,34 @@ export function calendarEntry(overrides: Partial<CalendarEntry> = {}): CalendarE
   };
 }
 
-export function archiveEntry(overrides: Partial<Attempt> = {}): ArchiveEntry {
+export function attempt(overrides: Partial<Attempt> = {}): Attempt {
   return {
-    attempt: {
-      id: 'att-1',
-      postId: 'post-1',
-      accountId: 'acc-1',
-      network: 'google_business',
-      dueAt: '2025-03-18T08:00:00Z',
-      state: 'published',
-      startedAt: '2025-03-18T08:00:00Z',
-      finishedAt: '2025-03-18T08:00:01Z',
-      networkPostId: 'localPosts/1',
-      permalink: 'https://business.google.com/posts/1',
-      reason: null,
-      retryable: false,
-      retryAt: null,
-      detail: null,
-      resolution: null,
-      ...overrides,
-    },
-    accountName: 'Forno Rossi',
+    id: 'att-1',
+    postId: 'post-1',
+    accountId: 'acc-1',
+    network: 'google_business',
+    dueAt: '2025-03-18T08:00:00Z',
+    state: 'published',
+    startedAt: '2025-03-18T08:00:00Z',
+    finishedAt: '2025-03-18T08:00:01Z',
+    networkPostId: 'gbp-post-1',
+    permalink: 'https://business.google.com/posts/1',
+    reason: null,
+    retryable: false,
+    retryAt: null,
+    detail: null,
+    resolution: null,
+    ...overrides,
+  };
+}
+
+/** An archive entry; `overrides` go to its attempt, `entry` to the entry itself. */
+export function archiveEntry(overrides: Partial<Attempt> = {}, entry: Partial<Omit<ArchiveEntry, 'attempt'>> = {}): ArchiveEntry {
+  return {
+    attempt: attempt(overrides),
+    accountName: 'Bottega Rossi',
     excerpt: 'Fresh focaccia today',
+    ...entry,
   };
 }
 
@@ -282,7 +288,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
     postsCreateMany: vi.fn<Api['postsCreateMany']>(async (drafts) => drafts.map((d, i) => post({ id: `post-${i + 1}` }, d))),
     postsImportCsv: vi.fn<Api['postsImportCsv']>(async () => ({ posts: [], problems: [] })),
     postsSettingsGet: vi.fn<Api['postsSettingsGet']>(async () => postsSettings()),
-    postsSettingsSave: vi.fn<Api['postsSettingsSave']>(async (settings) => settings),
+    postsSettingsSave: vi.fn<Api['postsSettingsSave']>(async (s) => postsSettings(s)),
     onPostsChanged: vi.fn<Api['onPostsChanged']>(async (cb) => {
       postsListeners.add(cb);
       return () => postsListeners.delete(cb);

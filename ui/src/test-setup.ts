@@ -29,3 +29,19 @@ if (typeof globalThis.ResizeObserver === 'undefined') {
     },
   });
 }
+
+// Nor IntersectionObserver; the calendar's week view watches its "now" line with one.
+if (typeof globalThis.IntersectionObserver === 'undefined') {
+  Object.defineProperty(globalThis, 'IntersectionObserver', {
+    configurable: true,
+    writable: true,
+    value: class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+      takeRecords() {
+        return [];
+      }
+    },
+  });
+}

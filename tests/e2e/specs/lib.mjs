@@ -18,7 +18,7 @@ export function useApp() {
   before(async () => {
     browser = await remote({
       hostname: "127.0.0.1",
-      port: 4444,
+      port: Number(process.env.HERALD_E2E_DRIVER_PORT ?? 4444),
       logLevel: "warn",
       capabilities: {
         browserName: "wry",

@@ -52,6 +52,7 @@ export type {
   ArchivePage,
   Attempt,
   AttemptReason,
+  AttemptResolution,
   AttemptState,
   CalendarEntry,
   Candidate,
@@ -59,9 +60,8 @@ export type {
   CsvImport,
   CsvProblem,
   CsvProblemCode,
-  EntryState,
-  AttemptResolution,
   DraftInput,
+  EntryState,
   Post,
   PostProblem,
   PostsChanged,
@@ -218,7 +218,9 @@ export const ipc = {
   /** All or nothing; each bad row comes back with its line. */
   postsImportCsv: (csv: string): Promise<CsvImport> => call(() => commands.postsImportCsv(csv)),
   postsSettingsGet: (): Promise<PostsSettings> => call(() => commands.postsSettingsGet()),
-  postsSettingsSave: (settings: PostsSettings): Promise<PostsSettings> => call(() => commands.postsSettingsSave(settings)),
+  /** Answers the settings as saved (the zone checked, the OS zone filled in). */
+  postsSettingsSave: (settings: PostsSettings): Promise<PostsSettings> =>
+    call(() => commands.postsSettingsSave(settings)),
   /** Calls `cb` whenever a post or an attempt changed (the scheduler's changes included). */
   onPostsChanged: async (cb: () => void): Promise<Unlisten> => {
     try {

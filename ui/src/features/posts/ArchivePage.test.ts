@@ -48,6 +48,27 @@ describe('ArchivePage', () => {
     await waitFor(() => expect(backend.api.postsRetry).toHaveBeenCalledWith('att-2', false));
   });
 
+  it('shows a decided attempt without Retry, and a waiting one with its next try', async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    backend.api.postsArchive.mockResolvedValue({
+      entries: [
+        archiveEntry({ state: 'failed', permalink: null, reason: 'content_rejected', resolution: 'kept_as_draft' }),
+        archiveEntry(
+          { id: 'att-3', state: 'scheduled', permalink: null, reason: 'quota_wait', retryAt: '2025-03-18T09:00:00Z' },
+          { accountName: null },
+        ),
+      ],
+      next: null,
+    });
+    render(ArchivePage, { api: backend.api });
+    const items = await screen.findAllByTestId('archive-item');
+    expect(items[0]).toHaveTextContent('Kept as draft');
+    expect(screen.queryByTestId('retry')).toBeNull();
+    expect(items[1]).toHaveTextContent('used up its Google Business Profile publishing quota');
+    expect(items[1]).toHaveTextContent('an account no longer connected');
+    expect(screen.getByTestId('archive-retry-at')).toHaveTextContent('Next try: ');
+  });
+
   it('pages with the cursor', async () => {
     const backend = fakeApi();
     const user = userEvent.setup();

@@ -63,14 +63,31 @@ describe('PostsPage', () => {
     expect(await screen.findByTestId('composer')).toBeInTheDocument();
   });
 
+  it('has no all-day row in the week view (posts are instants; its label is the library\'s English)', async () => {
+    const backend = fakeApi();
+    render(PostsPage, { api: backend.api });
+    await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(1));
+    await fireEvent.click(screen.getByTestId('view-week'));
+    await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(2));
+    expect(screen.queryByText('all-day')).toBeNull();
+  });
+
   it('reloads on PostsChanged and shows the pause switch with quotas', async () => {
     const backend = fakeApi();
     backend.api.publishingStatus.mockResolvedValue(
-      publishingStatus({ quotas: [{ accountId: 'acc-1', network: 'instagram', used: 3, limit: 100, windowSecs: 86400, freesAt: null }] }),
+      publishingStatus({
+        quotas: [
+          { accountId: 'acc-1', network: 'instagram', used: 3, limit: 100, windowSecs: 86400, freesAt: null },
+          { accountId: 'acc-2', network: 'google_business', used: 1, limit: 10, windowSecs: 60, freesAt: null },
+        ],
+      }),
     );
     render(PostsPage, { api: backend.api });
     await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(1));
-    expect(await screen.findByTestId('quota')).toHaveTextContent('3/100 in 24 h');
+    const quotas = await screen.findAllByTestId('quota');
+    expect(quotas[0]).toHaveTextContent('3/100 in 24 h');
+    // Google's window is one minute, not "0 h".
+    expect(quotas[1]).toHaveTextContent('1/10 in 1 min');
     backend.emitPostsChanged();
     await waitFor(() => expect(backend.api.postsCalendar).toHaveBeenCalledTimes(2));
     await fireEvent.click(screen.getByTestId('pause-switch'));

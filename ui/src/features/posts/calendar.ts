@@ -24,13 +24,23 @@ export function eventId(entry: CalendarEntry): string {
   return `${entry.postId}|${entry.accountId}`;
 }
 
+/**
+ * A post is an instant; the calendar draws it as a 30-minute block, cut at midnight so a post
+ * late in the evening stays in its own day (the month view would otherwise stretch it over two).
+ */
+export function blockEnd(start: Date): Date {
+  const midnight = new Date(start);
+  midnight.setHours(24, 0, 0, 0);
+  return new Date(Math.min(start.getTime() + 30 * 60000, midnight.getTime()));
+}
+
 export function toEvents(entries: CalendarEntry[], zone: string): CalendarEvent[] {
   return entries.map((entry) => {
     const start = toCalendarDate(entry.at, zone);
     return {
       id: eventId(entry),
       start,
-      end: new Date(start.getTime() + 30 * 60000),
+      end: blockEnd(start),
       title: entry.excerpt,
       editable: movable(entry),
       classNames: ['entry', `state-${entry.state}`, ...(entry.needsReconnect ? ['flagged'] : [])],
