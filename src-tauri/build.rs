@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "posts_settings_get",
     "posts_settings_save",
     "shell_take_reconnect",
+    "posts_open_permalink",
     "settings_autostart_get",
     "settings_autostart_set",
 ];

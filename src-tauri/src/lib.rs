@@ -77,6 +77,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::posts::posts_settings_get,
             commands::posts::posts_settings_save,
             commands::shell::shell_take_reconnect,
+            commands::shell::posts_open_permalink,
             commands::shell::settings_autostart_get,
             commands::shell::settings_autostart_set,
         ])

@@ -285,6 +285,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
     postsArchive: vi.fn<Api['postsArchive']>(async () => ({ entries: [], next: null })),
     postsRetry: vi.fn<Api['postsRetry']>(async () => post({ state: 'scheduled' })),
     postsKeepAsDraft: vi.fn<Api['postsKeepAsDraft']>(async () => post()),
+    postsOpenPermalink: vi.fn<Api['postsOpenPermalink']>(async () => null),
     postsCreateMany: vi.fn<Api['postsCreateMany']>(async (drafts) => drafts.map((d, i) => post({ id: `post-${i + 1}` }, d))),
     postsImportCsv: vi.fn<Api['postsImportCsv']>(async () => ({ posts: [], problems: [] })),
     postsSettingsGet: vi.fn<Api['postsSettingsGet']>(async () => postsSettings()),

@@ -88,6 +88,19 @@ impl Herald {
         self.posts_get(&post_id).await
     }
 
+    /// The permalink of a published attempt, to open in the system browser: only one the
+    /// network gave (stored with the attempt) and only on the network's own https site.
+    pub async fn posts_permalink_to_open(&self, attempt_id: &str) -> Result<String> {
+        check_id("the attempt", attempt_id)?;
+        let attempt =
+            self.store().attempt(attempt_id).await?.ok_or_else(|| Error::NotFound("The publication".into()))?;
+        match attempt.permalink {
+            Some(link) if super::validate::is_permalink(&link) => Ok(link),
+            Some(_) => Err(Error::InvalidInput("this link does not lead to the network's own site".into())),
+            None => Err(Error::NotFound("The link to this post".into())),
+        }
+    }
+
     /// A failed or unconfirmed attempt's post goes back to being a draft, text kept.
     pub async fn posts_keep_as_draft(&self, attempt_id: &str) -> Result<Post> {
         check_id("the attempt", attempt_id)?;

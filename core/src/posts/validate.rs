@@ -92,6 +92,22 @@ pub fn is_web_link(link: &str) -> bool {
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.username().is_empty())
 }
 
+/// The networks' own sites: the only places a stored permalink may send the browser to.
+const PERMALINK_HOSTS: [&str; 6] =
+    ["x.com", "twitter.com", "facebook.com", "instagram.com", "linkedin.com", "google.com"];
+
+/// An https address on one of the networks' own sites (a subdomain counts), with no user info.
+pub fn is_permalink(link: &str) -> bool {
+    let Ok(url) = url::Url::parse(link) else { return false };
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    link.len() <= 2048
+        && url.scheme() == "https"
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.port().is_none()
+        && PERMALINK_HOSTS.iter().any(|h| host == *h || host.ends_with(&format!(".{h}")))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -120,5 +136,30 @@ mod tests {
     fn networks_without_publishing_say_so() {
         assert_eq!(codes(NetworkId::Tiktok, "hi", None), vec![ProblemCode::NetworkCannotPublish]);
         assert_eq!(codes(NetworkId::Wechat, "hi", None), vec![ProblemCode::NetworkCannotPublish]);
+    }
+
+    #[test]
+    fn only_the_networks_own_https_sites_are_permalinks() {
+        for ok in [
+            "https://x.com/forno/status/1",
+            "https://www.facebook.com/123_456",
+            "https://www.linkedin.com/feed/update/urn:li:share:1",
+            "https://local.google.com/place?id=1&use=posts&lpsid=2",
+            "https://www.instagram.com/p/abc/",
+        ] {
+            assert!(super::is_permalink(ok), "{ok}");
+        }
+        for bad in [
+            "http://x.com/forno/status/1",
+            "https://x.com.evil.test/status/1",
+            "https://evilx.com/status/1",
+            "https://user@x.com/status/1",
+            "https://x.com:8443/status/1",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://127.0.0.1/x",
+        ] {
+            assert!(!super::is_permalink(bad), "{bad}");
+        }
     }
 }

@@ -34,3 +34,21 @@ fn autostart_error(e: tauri_plugin_autostart::Error) -> crate::error::IpcError {
     tracing::warn!("start at login: {e}");
     herald_core::Error::Internal("the start-at-login setting could not be changed on this system".into()).to_ipc()
 }
+
+/// Open a published post on its network, in the system browser. The window names the attempt;
+/// the address comes from what the network answered (never from the window).
+#[tauri::command]
+#[specta::specta]
+pub async fn posts_open_permalink(
+    app: AppHandle,
+    state: State<'_, crate::AppState>,
+    attempt_id: String,
+) -> CmdResult<()> {
+    use crate::error::IntoIpc;
+    use tauri_plugin_opener::OpenerExt;
+    let link = state.herald.posts_permalink_to_open(&attempt_id).await.ipc()?;
+    app.opener().open_url(&link, None::<&str>).map_err(|e| {
+        tracing::warn!("could not open the system browser: {e}");
+        herald_core::Error::Internal("the system browser could not be opened".into()).to_ipc()
+    })
+}

@@ -374,6 +374,18 @@ async shellTakeReconnect() : Promise<Result<string | null, IpcError>> {
 }
 },
 /**
+ * Open a published post on its network, in the system browser. The window names the attempt;
+ * the address comes from what the network answered (never from the window).
+ */
+async postsOpenPermalink(attemptId: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posts_open_permalink", { attemptId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Whether Herald starts (in the tray) when the user logs in.
  */
 async settingsAutostartGet() : Promise<Result<boolean, IpcError>> {

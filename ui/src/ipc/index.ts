@@ -212,6 +212,8 @@ export const ipc = {
   /** An unconfirmed attempt needs `confirm`: Herald is not sure it was not published already. */
   postsRetry: (attemptId: string, confirm: boolean): Promise<Post> => call(() => commands.postsRetry(attemptId, confirm)),
   postsKeepAsDraft: (attemptId: string): Promise<Post> => call(() => commands.postsKeepAsDraft(attemptId)),
+  /** Opens a published post on its network in the system browser (the core picks the address). */
+  postsOpenPermalink: (attemptId: string): Promise<null> => call(() => commands.postsOpenPermalink(attemptId)),
   /** All or nothing. */
   postsCreateMany: (drafts: DraftInput[], schedule: boolean): Promise<Post[]> =>
     call(() => commands.postsCreateMany(drafts, schedule)),
@@ -330,6 +332,7 @@ export type PostsApi = PostsSettingsApi &
     | 'postsArchive'
     | 'postsRetry'
     | 'postsKeepAsDraft'
+    | 'postsOpenPermalink'
     | 'postsCreateMany'
     | 'postsImportCsv'
     | 'onPostsChanged'

@@ -11,6 +11,9 @@ describe('ArchivePage', () => {
     backend.api.postsArchive.mockResolvedValue({ entries: [archiveEntry()], next: null });
     render(ArchivePage, { api: backend.api });
     expect(await screen.findByTestId('permalink')).toHaveAttribute('href', 'https://business.google.com/posts/1');
+    await user.click(screen.getByTestId('permalink'));
+    // The core opens it in the system browser, by the attempt (never an address from the page).
+    await waitFor(() => expect(backend.api.postsOpenPermalink).toHaveBeenCalledWith('att-1'));
     await user.selectOptions(screen.getByTestId('filter-state'), 'failed');
     await waitFor(() =>
       expect(backend.api.postsArchive).toHaveBeenLastCalledWith(expect.objectContaining({ state: 'failed', accountId: null })),
