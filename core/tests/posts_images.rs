@@ -223,6 +223,6 @@ async fn facebook_publishes_one_photo_or_several_as_uploads() {
     w.herald.set_publishing_paused(false).await.unwrap();
     let attempts = settled(&w, &post.id).await;
     assert_eq!(attempts[0].state, AttemptState::Failed);
-    assert!(attempts[0].detail.as_deref().is_some_and(|d| d.contains("gone.jpg")), "{attempts:?}");
+    assert!(attempts[0].detail.as_deref().is_some_and(|d| d.contains("image 1")), "{attempts:?}");
     assert_eq!(w.sandbox.published().len(), 2);
 }

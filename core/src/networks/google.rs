@@ -49,6 +49,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png],
             aspect_milli: None,
             upload_ready: false,
+            fetches_url: true,
         },
     }),
 };

@@ -48,6 +48,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             formats: &[super::ImageFormat::Jpeg],
             aspect_milli: Some((800, 1910)),
             upload_ready: false,
+            fetches_url: true,
         },
     }),
 };

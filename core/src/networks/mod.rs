@@ -153,6 +153,9 @@ pub struct ImageLimits {
     /// Herald uploads images there in this version (else a post with images cannot be
     /// scheduled there yet; text-only posts can).
     pub upload_ready: bool,
+    /// The network fetches images from a public address (Instagram, Google local posts), so
+    /// they go through the media host first.
+    pub fetches_url: bool,
 }
 
 impl ConnectFacts {
@@ -532,11 +535,42 @@ pub(crate) struct PublishCtx<'a> {
     pub endpoints: &'a Endpoints,
 }
 
-/// The text (already the target's variant, if any), link and images (local files) to publish.
+/// The text (already the target's variant, if any), link and images to publish.
 pub(crate) struct PostContent<'a> {
     pub text: &'a str,
     pub link: Option<&'a str>,
-    pub images: &'a [String],
+    pub images: &'a [PublishImage],
+}
+
+/// One image as it is sent: read and prepared before the first request (location data
+/// removed), and, for the networks that fetch images from an address
+/// ([`ImageLimits::fetches_url`]), already on the media host at `url`.
+#[derive(Clone)]
+pub(crate) struct PublishImage {
+    /// A file name for multipart uploads (`photo-1.jpg`): never the user's own path.
+    pub name: String,
+    /// `image/jpeg`, `image/png` or `image/gif`.
+    pub mime: &'static str,
+    pub bytes: std::sync::Arc<[u8]>,
+    pub width: u32,
+    pub height: u32,
+    /// Where the network fetches it (Instagram, Google): a time-limited address on the media
+    /// host. `None` for the networks Herald uploads the bytes to.
+    pub url: Option<Url>,
+}
+
+impl std::fmt::Debug for PublishImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The address may be presigned (a credential in its query): never printed.
+        f.debug_struct("PublishImage")
+            .field("name", &self.name)
+            .field("mime", &self.mime)
+            .field("bytes", &self.bytes.len())
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("url", &self.url.as_ref().map(|_| "…"))
+            .finish()
+    }
 }
 
 /// A post the network confirmed.

@@ -8,6 +8,7 @@
 //! Herald was not running are held for the user ([`catchup`]).
 
 pub mod catchup;
+mod prepare;
 pub mod quota;
 pub mod reconcile;
 pub mod retry;
@@ -293,11 +294,18 @@ impl Herald {
             }
         }
         let account = self.with_google_parent(account, &tokens).await;
+        let images = match prepare::read_images(&post.images) {
+            Ok(images) => images,
+            Err(failure) => {
+                let outcome = outcome_of(Err(failure));
+                return self.store().finish_attempt(&due.id, &outcome, Utc::now()).await;
+            }
+        };
         if !self.store().begin_publishing(&due.id, now).await? {
             return Ok(());
         }
         let ctx = PublishCtx { http: &self.http, endpoints: &self.config().endpoints };
-        let content = PostContent { text: &text, link: post.link.as_deref(), images: &post.images };
+        let content = PostContent { text: &text, link: post.link.as_deref(), images: &images };
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
         let tries = due.tries + 1;

@@ -59,6 +59,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png],
             aspect_milli: None,
             upload_ready: true,
+            fetches_url: false,
         },
     }),
 };

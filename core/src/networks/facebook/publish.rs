@@ -32,8 +32,16 @@ pub(crate) async fn publish(
             .join(&format!("{page}/{edge}"))
             .map_err(|e| F::NotSent(format!("bad endpoint: {e}")))
     };
-    // Photos are read before anything is sent: a missing file sends nothing.
-    let photos = post.images.iter().map(|path| read_photo(path)).collect::<Result<Vec<_>, _>>()?;
+    let photos = post
+        .images
+        .iter()
+        .map(|image| {
+            if image.bytes.len() as u64 >= MAX_PHOTO_BYTES {
+                return Err(F::Rejected(format!("the image {} is larger than Facebook takes", image.name)));
+            }
+            Ok((image.name.as_str(), &*image.bytes))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let message = match (post.link, photos.is_empty()) {
         // A photo post has no link field: the link travels in its text.
         (Some(link), false) => format!("{}\n\n{link}", post.text.trim_end()),
@@ -91,23 +99,6 @@ fn undelivered(e: crate::net::Undelivered) -> String {
 
 /// Largest photo Herald uploads (Graph takes photos under 4 MB; validation says so first).
 const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
-
-/// A photo file's name (for the upload) and bytes; a missing, unreadable or oversized file is
-/// refused before anything is sent.
-fn read_photo(path: &str) -> Result<(String, Vec<u8>), crate::networks::PublishFailure> {
-    use crate::networks::PublishFailure as F;
-    let name = std::path::Path::new(path)
-        .file_name()
-        .map(|n| bounded_text(&n.to_string_lossy(), 80).replace(['"', '\\'], "_"))
-        .unwrap_or_else(|| "photo".to_owned());
-    let unreadable = || F::Rejected(format!("the image {name} cannot be read"));
-    let meta = std::fs::metadata(path).map_err(|_| unreadable())?;
-    if !meta.is_file() || meta.len() >= MAX_PHOTO_BYTES {
-        return Err(unreadable());
-    }
-    let bytes = std::fs::read(path).map_err(|_| unreadable())?;
-    Ok((name, bytes))
-}
 
 /// A `multipart/form-data` body: (field, file name for a file part, bytes).
 fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {

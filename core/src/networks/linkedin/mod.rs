@@ -82,6 +82,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png, super::ImageFormat::Gif],
             aspect_milli: None,
             upload_ready: false,
+            fetches_url: false,
         },
     }),
 };
