@@ -260,6 +260,10 @@ impl Client {
         self.inner.post(url)
     }
 
+    pub fn put(&self, url: Url) -> reqwest::RequestBuilder {
+        self.inner.put(url)
+    }
+
     /// Check a built request's destination, then send it. Nothing leaves for a refused URL.
     pub async fn execute(&self, network: &'static str, request: reqwest::Request) -> Result<reqwest::Response> {
         check_endpoint(network, request.url())?;
@@ -333,6 +337,35 @@ impl Client {
     pub(crate) fn reqwest(&self) -> &reqwest::Client {
         &self.inner
     }
+}
+
+/// One part of a `multipart/form-data` body: a field, or a file (with a name) when `file` is set.
+pub(crate) struct Part<'a> {
+    pub name: &'a str,
+    pub file: Option<&'a str>,
+    pub data: &'a [u8],
+}
+
+/// A `multipart/form-data` body (RFC 7578) and its content type. File parts go as
+/// `application/octet-stream`; names are Herald's own (`photo-1.jpg`), never the user's path.
+pub(crate) fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = format!("herald-{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::with_capacity(parts.iter().map(|p| p.data.len() + 160).sum());
+    for Part { name, file, data } in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let disposition = match file {
+            Some(file) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// `2 MiB`, `64 KiB`.

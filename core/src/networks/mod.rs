@@ -6,6 +6,7 @@ pub mod google;
 pub mod instagram;
 pub mod linkedin;
 pub mod x;
+mod x_media;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;

@@ -59,7 +59,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             max_bytes: Some(5 * 1024 * 1024),
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png, super::ImageFormat::Gif],
             aspect_milli: None,
-            upload_ready: false,
+            upload_ready: true,
             fetches_url: false,
         },
     }),
@@ -281,7 +281,7 @@ fn is_x_avatar(address: &str) -> bool {
 }
 
 /// A problem body in a line: `title: detail` and the first error message, cleaned and bounded.
-fn problem_text(body: &[u8]) -> String {
+pub(super) fn problem_text(body: &[u8]) -> String {
     let problem = serde_json::from_slice::<Problem>(body).unwrap_or_default();
     let mut parts: Vec<&str> = Vec::new();
     for part in [problem.title.as_str(), problem.detail.as_str()] {
@@ -330,7 +330,8 @@ fn classify(answer: &net::Answer) -> Error {
     }
 }
 
-/// `POST /2/tweets {text}` (a link goes at the end of the text, where X counts it as 23).
+/// `POST /2/tweets {text, media?}` (a link goes at the end of the text, where X counts it as
+/// 23; photos are uploaded first, see [`super::x_media`]).
 /// 201 → the new post's id and its permalink; 401 → reconnect; 429 → rate limited until
 /// `x-rate-limit-reset`; 5xx → it may have been published; other 4xx (a duplicate is a 403) →
 /// rejected.
@@ -345,8 +346,13 @@ pub(crate) async fn publish(
         None => post.text.to_owned(),
     };
     let url = ctx.endpoints.x.api.join("tweets").map_err(|e| F::NotSent(format!("bad endpoint x.api: {e}")))?;
-    let request =
-        ctx.http.post(url).bearer_auth(tokens.access_token.expose()).json(&serde_json::json!({ "text": text }));
+    // Photos first: an upload publishes nothing, so a failure there leaves no doubt.
+    let media_ids = super::x_media::upload_all(ctx, tokens, post).await?;
+    let mut body = serde_json::json!({ "text": text });
+    if !media_ids.is_empty() {
+        body["media"] = serde_json::json!({ "media_ids": media_ids });
+    }
+    let request = ctx.http.post(url).bearer_auth(tokens.access_token.expose()).json(&body);
     let answer = ctx.http.send_unrepeatable(NAME, request).await?;
     let said = || {
         let text = problem_text(&answer.body);
@@ -438,7 +444,7 @@ pub(crate) async fn recent_posts(
 }
 
 /// When X accepts requests again after a 429: `x-rate-limit-reset`, epoch seconds.
-fn rate_limit_reset(headers: &reqwest::header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
+pub(super) fn rate_limit_reset(headers: &reqwest::header::HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
     headers
         .get("x-rate-limit-reset")
         .and_then(|v| v.to_str().ok())

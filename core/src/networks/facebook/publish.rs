@@ -102,27 +102,9 @@ const MAX_PHOTO_BYTES: u64 = 4 * 1024 * 1024;
 
 /// A `multipart/form-data` body: (field, file name for a file part, bytes).
 fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = format!("herald-{}", uuid::Uuid::new_v4().simple());
-    let mut body = Vec::new();
-    for (name, file, data) in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file {
-            Some(file) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
-                     Content-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            ),
-            None => {
-                body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes())
-            }
-        }
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let parts: Vec<crate::net::Part<'_>> =
+        parts.iter().map(|&(name, file, data)| crate::net::Part { name, file, data }).collect();
+    crate::net::multipart(&parts)
 }
 
 /// The answer of a publishing call: the id under `field` on success, else the failure as

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod api;
+mod images;
 mod oauth;
 mod publish;
 mod recent;
@@ -81,7 +82,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             max_bytes: None,
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png, super::ImageFormat::Gif],
             aspect_milli: None,
-            upload_ready: false,
+            upload_ready: true,
             fetches_url: false,
         },
     }),

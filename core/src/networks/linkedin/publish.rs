@@ -23,7 +23,8 @@ pub(crate) fn little_text(text: &str) -> String {
 
 /// `POST /rest/posts` with the versioned headers and the documented body (author = the
 /// member's or organization's URN, `PUBLIC`, `MAIN_FEED`, `PUBLISHED`); the new post's URN
-/// comes back in `x-restli-id`. The link goes at the end of the commentary.
+/// comes back in `x-restli-id`. The link goes at the end of the commentary; photos are
+/// uploaded first and attached as `content` (see [`super::images`]).
 pub(crate) async fn publish(
     ctx: &crate::networks::PublishCtx<'_>,
     account: &crate::api::Account,
@@ -35,7 +36,9 @@ pub(crate) async fn publish(
         Some(link) => format!("{}\n\n{link}", post.text.trim_end()),
         None => post.text.to_owned(),
     };
-    let body = serde_json::json!({
+    // Photos first: an upload publishes nothing, so a failure there leaves no doubt.
+    let urns = super::images::upload_all(ctx, tokens, &account.external_id, post.images).await?;
+    let mut body = serde_json::json!({
         "author": account.external_id,
         "commentary": little_text(&text),
         "visibility": "PUBLIC",
@@ -43,6 +46,9 @@ pub(crate) async fn publish(
         "lifecycleState": "PUBLISHED",
         "isReshareDisabledByAuthor": false,
     });
+    if let Some(content) = super::images::content(&urns) {
+        body["content"] = content;
+    }
     let url = ctx.endpoints.linkedin.api.join("rest/posts").map_err(|e| F::NotSent(format!("bad endpoint: {e}")))?;
     let request = ctx
         .http
