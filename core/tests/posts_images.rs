@@ -104,16 +104,17 @@ fn images_are_checked_per_network() {
         vec![not_yet, (ImageTooLarge, Some(8 * MB as u32), Some(9 * MB as u32), true)]
     );
     assert_eq!(codes(Instagram, &many(11)), vec![not_yet, (TooManyImages, Some(10), Some(11), false)]);
-    // X: JPEG, PNG, GIF ≤ 5 MB, up to 4.
-    assert_eq!(codes(X, &[anim.clone(), logo.clone()]), vec![not_yet]);
-    assert_eq!(codes(X, &many(5)), vec![not_yet, (TooManyImages, Some(4), Some(5), false)]);
-    assert_eq!(codes(X, &[big5.clone()]), vec![not_yet], "exactly 5 MB is within X's limit");
+    // X: JPEG, PNG, GIF ≤ 5 MB, up to 4, uploaded by Herald.
+    assert_eq!(codes(X, &[anim.clone(), logo.clone()]), vec![]);
+    assert_eq!(codes(X, &many(5)), vec![(TooManyImages, Some(4), Some(5), false)]);
+    assert_eq!(codes(X, &[big5.clone()]), vec![], "exactly 5 MB is within X's limit");
     let big6 = f.write("big6.jpg", &jpeg(1080, 1080, 6 * MB));
-    assert_eq!(codes(X, &[big6]), vec![not_yet, (ImageTooLarge, Some(5 * MB as u32), Some(6 * MB as u32), true)]);
+    assert_eq!(codes(X, &[big6]), vec![(ImageTooLarge, Some(5 * MB as u32), Some(6 * MB as u32), true)]);
     // Google: one photo.
     assert_eq!(codes(GoogleBusiness, &many(2)), vec![not_yet, (TooManyImages, Some(1), Some(2), false)]);
-    // LinkedIn: not uploaded yet.
-    assert_eq!(codes(Linkedin, &[square.clone()]), vec![not_yet]);
+    // LinkedIn: uploaded by Herald, up to 20.
+    assert_eq!(codes(Linkedin, &[square.clone(), logo.clone(), anim.clone()]), vec![]);
+    assert_eq!(codes(Linkedin, &many(21)), vec![(TooManyImages, Some(20), Some(21), false)]);
     // A missing or non-image file is named.
     let unreadable = check(Facebook, "x", None, &[missing.clone(), notes.clone()]).2;
     assert_eq!(
@@ -168,9 +169,9 @@ fn upload_label(path: &str) -> String {
 
 #[tokio::test]
 async fn a_post_with_images_is_stored_and_cannot_be_scheduled_where_herald_cannot_upload_yet() {
-    let (w, _) = world_for_x().await;
+    let w = world().await;
+    let x = connect(&w, None).await;
     use_network(&w, Facebook, None).await;
-    let x = connect_all(&w, X).await;
     let fb = connect_all(&w, Facebook).await;
     let f = Files::new();
     let photo = f.write("focaccia.jpg", &jpeg(1200, 900, 50_000));

@@ -211,6 +211,11 @@ pub enum Endpoint {
     XTweets,
     /// `GET api.x.com/2/users/{id}/tweets`
     XUserTweets,
+    /// `api.x.com/2/media/upload/…` (initialize, append, finalize, STATUS)
+    XMediaUpload,
+    /// `POST api.linkedin.com/rest/images?action=initializeUpload` and the `PUT` to its upload URL
+    #[serde(rename = "linkedin_images")]
+    LinkedInImages,
     /// `POST mybusiness.googleapis.com/v4/{location}/localPosts`
     GoogleLocalPosts,
     /// `GET mybusiness.googleapis.com/v4/{location}/localPosts`

@@ -67,8 +67,9 @@ fn style(endpoint: Endpoint) -> ErrorStyle {
         | E::LinkedInOrganizationAcls
         | E::LinkedInOrganizations
         | E::LinkedInPosts
-        | E::LinkedInPostsList => ErrorStyle::LinkedIn,
-        E::XUsersMe | E::XTweets | E::XUserTweets => ErrorStyle::XProblem,
+        | E::LinkedInPostsList
+        | E::LinkedInImages => ErrorStyle::LinkedIn,
+        E::XUsersMe | E::XTweets | E::XUserTweets | E::XMediaUpload => ErrorStyle::XProblem,
     }
 }
 

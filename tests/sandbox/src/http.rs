@@ -163,6 +163,15 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
+/// How the sandbox records an uploaded file in [`crate::Published::media`]:
+/// `upload:{bytes}:{sha256 hex}`.
+pub(crate) fn upload_label(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("upload:{}:{hex}", bytes.len())
+}
+
 /// One part of a `multipart/form-data` body.
 #[derive(Debug)]
 pub(crate) struct Part {

@@ -34,6 +34,7 @@ pub mod linkedin;
 mod shapes;
 mod state;
 pub mod x;
+mod x_media;
 
 use std::io;
 use std::net::SocketAddr;

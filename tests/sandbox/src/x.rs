@@ -109,6 +109,7 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/x/api/2/users/me", get(users_me))
         .route("/x/api/2/tweets", post(tweets))
         .route("/x/api/2/users/{id}/tweets", get(user_tweets))
+        .merge(crate::x_media::router())
 }
 
 fn page(reason: &str) -> Response {
@@ -333,6 +334,13 @@ fn authenticate(st: &SandboxState, headers: &HeaderMap) -> Result<Auth, Rejectio
     }
 }
 
+/// The X user behind a bearer access token, with the grant's details (for the media upload).
+pub(crate) fn authenticate_user(st: &SandboxState, headers: &HeaderMap) -> Result<(String, Auth), Rejection> {
+    let auth = authenticate(st, headers)?;
+    let (id, ..) = user_of(&st.nets.x_seed, &auth);
+    Ok((id, auth))
+}
+
 fn forbidden() -> Response {
     x_problem(StatusCode::FORBIDDEN, "Forbidden", "about:blank", "Forbidden")
 }
@@ -489,11 +497,15 @@ fn create_tweet(st: &mut SandboxState, auth: &Auth, author: &str, body: &[u8]) -
             "You are not allowed to create a Tweet with duplicate content.",
         );
     }
-    let id = (1_900_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1).to_string();
-    let media: Vec<String> = post["media"]["media_ids"]
+    let media_ids: Vec<String> = post["media"]["media_ids"]
         .as_array()
-        .map(|ids| ids.iter().filter_map(Value::as_str).map(|id| format!("media_id:{id}")).collect())
+        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default();
+    let media = match crate::x_media::take_for_tweet(st, &author, &media_ids) {
+        Ok(labels) => labels,
+        Err(response) => return *response,
+    };
+    let id = (1_900_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1).to_string();
     st.nets.record("x", &author, &id, &text, media);
     http::json(StatusCode::CREATED, &json!({ "data": { "id": id, "text": text, "edit_history_tweet_ids": [id] } }))
 }

@@ -146,12 +146,7 @@ async fn photo_bytes(source: Option<Vec<u8>>, url: Option<&str>) -> Result<(Vec<
     if !matches!(imagesize::image_type(&bytes), Ok(imagesize::ImageType::Jpeg | imagesize::ImageType::Png)) {
         return Err(invalid());
     }
-    let label = label.unwrap_or_else(|| {
-        use sha2::Digest as _;
-        let digest = sha2::Sha256::digest(&bytes);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("upload:{}:{hex}", bytes.len())
-    });
+    let label = label.unwrap_or_else(|| http::upload_label(&bytes));
     Ok((bytes, label))
 }
 

@@ -65,6 +65,10 @@ pub(crate) struct Nets {
     pub fb_post_times: HashMap<String, Vec<Instant>>,
     /// LinkedIn: when each author's posts came (for the daily limits).
     pub li_post_times: Vec<(String, Instant)>,
+    /// X media uploads by media id.
+    pub x_media: HashMap<String, crate::x_media::Upload>,
+    /// LinkedIn images by URN.
+    pub li_images: HashMap<String, crate::linkedin::images::Image>,
 }
 
 impl Nets {
@@ -84,6 +88,8 @@ impl Nets {
             fb_photos: HashMap::new(),
             fb_post_times: HashMap::new(),
             li_post_times: Vec::new(),
+            x_media: HashMap::new(),
+            li_images: HashMap::new(),
         }
     }
 

@@ -31,6 +31,7 @@ use crate::grants::{Flavor, Net};
 use crate::state::Shared;
 
 mod dialog;
+pub(crate) mod images;
 mod members;
 mod publish;
 mod rest;
@@ -91,4 +92,9 @@ pub(crate) fn router() -> Router<Shared> {
         .route("/linkedin/api/rest/organizations", get(organizations_batch))
         .route("/linkedin/api/rest/organizations/{id}", get(organization))
         .route("/linkedin/api/rest/posts", post(posts).get(posts_by_author))
+        .route("/linkedin/api/rest/images", post(images::images))
+        .route(
+            "/linkedin/upload/dms-uploads/{key}/uploaded-image/0",
+            axum::routing::put(images::upload).layer(axum::extract::DefaultBodyLimit::max(images::UPLOAD_BODY_LIMIT)),
+        )
 }

@@ -62,11 +62,15 @@ pub(super) async fn posts(State(shared): State<Shared>, headers: HeaderMap, body
     if post["lifecycleState"].as_str() != Some("PUBLISHED") {
         return unprocessable("/lifecycleState: must be PUBLISHED");
     }
+    let media = match super::images::take_for_post(st, &author, &post["content"]) {
+        Ok(media) => media,
+        Err(response) => return *response,
+    };
     if let Some(response) = daily_limit(st) {
         return response;
     }
     let id = format!("urn:li:share:{}", 7_300_000_000_000_000_000_u64 + st.nets.published.len() as u64 + 1);
-    st.nets.record("linkedin", &author, &id, commentary, Vec::new());
+    st.nets.record("linkedin", &author, &id, commentary, media);
     let mut response = StatusCode::CREATED.into_response();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static("x-restli-id"), value);
