@@ -92,18 +92,17 @@ fn images_are_checked_per_network() {
         vec![(ImageTooLarge, Some(4 * 1024 * 1024 - 1), Some(5 * MB as u32), true)]
     );
     assert_eq!(codes(Facebook, &many(11)), vec![(TooManyImages, Some(10), Some(11), false)]);
-    // Instagram: JPEG only, ≤ 8 MB, 4:5 … 1.91:1, up to 10; an image is required.
-    let not_yet = (ImagesNotYetSupported, None, None, false);
+    // Instagram: JPEG only, ≤ 8 MB, 4:5 … 1.91:1, one photo (carousels later); an image is required.
     assert_eq!(codes(Instagram, &[]), vec![(MediaRequired, None, None, false)]);
-    assert_eq!(codes(Instagram, &[portrait.clone()]), vec![not_yet]);
-    assert_eq!(codes(Instagram, &[logo.clone()]), vec![not_yet, (ImageTypeNotAllowed, None, None, true)]);
-    assert_eq!(codes(Instagram, &[story.clone()]), vec![not_yet, (ImageAspectRatio, Some(800), Some(562), true)]);
-    assert_eq!(codes(Instagram, &[wide.clone()]), vec![not_yet, (ImageAspectRatio, Some(1910), Some(2000), true)]);
+    assert_eq!(codes(Instagram, &[portrait.clone()]), vec![]);
+    assert_eq!(codes(Instagram, &[logo.clone()]), vec![(ImageTypeNotAllowed, None, None, true)]);
+    assert_eq!(codes(Instagram, &[story.clone()]), vec![(ImageAspectRatio, Some(800), Some(562), true)]);
+    assert_eq!(codes(Instagram, &[wide.clone()]), vec![(ImageAspectRatio, Some(1910), Some(2000), true)]);
     assert_eq!(
         codes(Instagram, &[big9.clone()]),
-        vec![not_yet, (ImageTooLarge, Some(8 * MB as u32), Some(9 * MB as u32), true)]
+        vec![(ImageTooLarge, Some(8 * MB as u32), Some(9 * MB as u32), true)]
     );
-    assert_eq!(codes(Instagram, &many(11)), vec![not_yet, (TooManyImages, Some(10), Some(11), false)]);
+    assert_eq!(codes(Instagram, &many(2)), vec![(TooManyImages, Some(1), Some(2), false)]);
     // X: JPEG, PNG, GIF ≤ 5 MB, up to 4, uploaded by Herald.
     assert_eq!(codes(X, &[anim.clone(), logo.clone()]), vec![]);
     assert_eq!(codes(X, &many(5)), vec![(TooManyImages, Some(4), Some(5), false)]);
@@ -111,7 +110,7 @@ fn images_are_checked_per_network() {
     let big6 = f.write("big6.jpg", &jpeg(1080, 1080, 6 * MB));
     assert_eq!(codes(X, &[big6]), vec![(ImageTooLarge, Some(5 * MB as u32), Some(6 * MB as u32), true)]);
     // Google: one photo.
-    assert_eq!(codes(GoogleBusiness, &many(2)), vec![not_yet, (TooManyImages, Some(1), Some(2), false)]);
+    assert_eq!(codes(GoogleBusiness, &many(2)), vec![(TooManyImages, Some(1), Some(2), false)]);
     // LinkedIn: uploaded by Herald, up to 20.
     assert_eq!(codes(Linkedin, &[square.clone(), logo.clone(), anim.clone()]), vec![]);
     assert_eq!(codes(Linkedin, &many(21)), vec![(TooManyImages, Some(20), Some(21), false)]);
@@ -168,19 +167,20 @@ fn upload_label(path: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_post_with_images_is_stored_and_cannot_be_scheduled_where_herald_cannot_upload_yet() {
+async fn a_post_with_images_is_stored_and_refused_where_a_photo_does_not_fit_the_network() {
     let w = world().await;
     let x = connect(&w, None).await;
     use_network(&w, Facebook, None).await;
     let fb = connect_all(&w, Facebook).await;
     let f = Files::new();
-    let photo = f.write("focaccia.jpg", &jpeg(1200, 900, 50_000));
+    // A GIF: Facebook takes it as a photo upload, a Google local post does not (JPEG/PNG).
+    let photo = f.write("focaccia.gif", &gif(1200, 900));
     let post = w.herald.posts_save_draft(&draft("Focaccia", &[&fb[0], &x[0]], vec![photo.clone()])).await.unwrap();
     assert_eq!(post.images, vec![photo.clone()], "stored with the post");
     let post = w.herald.posts_schedule(&post.id).await.unwrap();
     assert_eq!(post.state, PostState::Draft);
     let problems: Vec<_> = post.targets.iter().map(|t| t.problems.iter().map(|p| p.code).collect::<Vec<_>>()).collect();
-    assert_eq!(problems, vec![vec![], vec![ImagesNotYetSupported]]);
+    assert_eq!(problems, vec![vec![ImageTypeNotAllowed], vec![ImageTypeNotAllowed]]);
     // Without the image the same post schedules on both.
     let mut text_only = draft("Focaccia", &[&fb[0], &x[0]], Vec::new());
     text_only.id = Some(post.id.clone());

@@ -48,7 +48,7 @@ pub const SPEC: NetworkSpec = NetworkSpec {
             max_bytes: Some(5 * 1024 * 1024),
             formats: &[super::ImageFormat::Jpeg, super::ImageFormat::Png],
             aspect_milli: None,
-            upload_ready: false,
+            upload_ready: true,
             fetches_url: true,
         },
     }),
@@ -313,7 +313,7 @@ struct LocalPost {
 }
 
 /// `POST {my_business}/accounts/{a}/locations/{l}/localPosts` — a STANDARD post with the text as
-/// `summary` and the link, if any, as a "Learn more" button. The new post's resource name is
+/// `summary`, the link, if any, as a "Learn more" button, and its photo by address. The new post's resource name is
 /// its id and its `searchUrl` the permalink. 400 → rejected with Google's field messages,
 /// 401/403 → reconnect, 429 → rate limited, 5xx → doubt.
 pub(crate) async fn publish(
@@ -340,6 +340,20 @@ pub(crate) async fn publish(
     });
     if let Some(link) = post.link {
         body["callToAction"] = serde_json::json!({ "actionType": "LEARN_MORE", "url": link });
+    }
+    // Local posts take a photo only by address: the LocalPost reference says `sourceUrl` is the
+    // only supported field of a LocalPost's MediaItem (the `dataRef` upload path of
+    // `locations.media` is for the location's gallery, not for posts). Google fetches it when
+    // the post is created.
+    match post.images {
+        [] => {}
+        [image] => {
+            let Some(source) = &image.url else {
+                return Err(F::NotSent("no media host address for the photo".into()));
+            };
+            body["media"] = serde_json::json!([{ "mediaFormat": "PHOTO", "sourceUrl": source.as_str() }]);
+        }
+        _ => return Err(F::Rejected("a Google local post carries one photo".into())),
     }
     let request = ctx.http.post(url).bearer_auth(tokens.access_token.expose()).json(&body);
     let answer = ctx.http.send_unrepeatable(NAME, request).await?;

@@ -43,11 +43,12 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         max_hashtags: Some(30),
         publish_ready: true,
         images: super::ImageLimits {
-            max_count: 10,
+            // One photo per post until carousels (2–10) are published.
+            max_count: 1,
             max_bytes: Some(8 * 1024 * 1024),
             formats: &[super::ImageFormat::Jpeg],
             aspect_milli: Some((800, 1910)),
-            upload_ready: false,
+            upload_ready: true,
             fetches_url: true,
         },
     }),

@@ -4,6 +4,7 @@
 pub mod facebook;
 pub mod google;
 pub mod instagram;
+mod instagram_publish;
 pub mod linkedin;
 pub mod x;
 mod x_media;
@@ -628,7 +629,7 @@ pub(crate) async fn publish(
         NetworkId::X => x::publish(ctx, tokens, post).await,
         NetworkId::Linkedin => linkedin::publish(ctx, account, tokens, post).await,
         NetworkId::Facebook => facebook::publish(ctx, account, tokens, post).await,
-        NetworkId::Instagram => Err(PublishFailure::NeedsImage),
+        NetworkId::Instagram => instagram_publish::publish(ctx, account, tokens, post).await,
         NetworkId::GoogleBusiness => google::publish(ctx, account, tokens, post).await,
         NetworkId::Tiktok | NetworkId::Wechat => Err(PublishFailure::NotSupported),
     }

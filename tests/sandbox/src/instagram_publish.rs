@@ -60,8 +60,8 @@ pub(crate) struct Container {
     image_url: String,
     caption: String,
     created: Instant,
-    /// `None` while the image is being fetched.
-    fetched: Option<Result<(), ContainerError>>,
+    /// `None` while the image is being fetched; then the fetched photo's upload label.
+    fetched: Option<Result<String, ContainerError>>,
     /// The media id once published.
     published: Option<String>,
 }
@@ -76,7 +76,7 @@ impl Container {
         }
         match &self.fetched {
             Some(Err(_)) => "ERROR",
-            Some(Ok(())) if self.created.elapsed() >= processing => "FINISHED",
+            Some(Ok(_)) if self.created.elapsed() >= processing => "FINISHED",
             _ => "IN_PROGRESS",
         }
     }
@@ -230,7 +230,7 @@ async fn create(call: Call, body: Bytes) -> Response {
 }
 
 /// Downloads the image and checks it: reachable, at most 8 MiB, JPEG, aspect ratio 4:5…1.91:1.
-async fn fetch_and_check(url: &str, timeout: Duration) -> Result<(), ContainerError> {
+async fn fetch_and_check(url: &str, timeout: Duration) -> Result<String, ContainerError> {
     let not_fetched = || (9004, 2207052, "The media could not be fetched from this uri.".to_owned());
     let too_slow = || (-2, 2207003, "It takes too long to download the media.".to_owned());
     let client = reqwest::Client::builder().timeout(timeout).build().map_err(|_| not_fetched())?;
@@ -270,7 +270,7 @@ async fn fetch_and_check(url: &str, timeout: Duration) -> Result<(), ContainerEr
             ),
         ));
     }
-    Ok(())
+    Ok(http::upload_label(&bytes))
 }
 
 fn durations(st: &SandboxState) -> (Duration, Duration) {
@@ -415,7 +415,11 @@ async fn publish(call: Call, body: Bytes) -> Response {
     if let Some(stored) = st.nets.ig_containers.get_mut(&creation_id) {
         stored.published = Some(media_id.clone());
     }
-    st.nets.record("instagram", &owner, &media_id, &container.caption, vec![container.image_url.clone()]);
+    let label = match &container.fetched {
+        Some(Ok(label)) => label.clone(),
+        _ => container.image_url.clone(),
+    };
+    st.nets.record("instagram", &owner, &media_id, &container.caption, vec![label]);
     http::json(StatusCode::OK, &json!({ "id": media_id }))
 }
 

@@ -151,6 +151,34 @@ fn validate(post: &Value) -> Vec<(u32, &'static str, String)> {
     failures
 }
 
+/// Download a post's photo as Google does when the post is created: reachable over HTTP(S),
+/// JPEG or PNG, 10 KB to 5 MB, at least 250×250 pixels (the Business Profile photo rules). The
+/// sandbox also fetches `http://` loopback addresses (the local media host in tests and the
+/// demo); real Google needs a public address. Returns the photo's upload label.
+async fn fetch_photo(url: &str) -> Result<String, String> {
+    let unreachable = || format!("The photo could not be fetched from {}.", url.split('?').next().unwrap_or(url));
+    let client =
+        reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(|_| unreachable())?;
+    let response = client.get(url).send().await.map_err(|_| unreachable())?;
+    if !response.status().is_success() {
+        return Err(unreachable());
+    }
+    let bytes = response.bytes().await.map_err(|_| unreachable())?;
+    if !(PHOTO_MIN_BYTES..=PHOTO_MAX_BYTES).contains(&bytes.len()) {
+        return Err("The photo must be between 10 KB and 5 MB.".to_owned());
+    }
+    let format_ok = matches!(imagesize::image_type(&bytes), Ok(imagesize::ImageType::Jpeg | imagesize::ImageType::Png));
+    let size = imagesize::blob_size(&bytes).ok().filter(|s| s.width >= 250 && s.height >= 250);
+    if !format_ok || size.is_none() {
+        return Err("The photo must be a JPG or PNG of at least 250×250 pixels.".to_owned());
+    }
+    Ok(http::upload_label(&bytes))
+}
+
+/// Smallest and largest photo of a local post.
+const PHOTO_MIN_BYTES: usize = 10 * 1024;
+const PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
+
 /// `POST /google/mybusiness/v4/accounts/{a}/locations/{l}/localPosts` → the new LocalPost.
 pub(super) async fn create(
     State(shared): State<Shared>,
@@ -161,12 +189,9 @@ pub(super) async fn create(
     if let Some(response) = gate(&shared, Endpoint::GoogleLocalPosts).await {
         return response;
     }
-    let mut guard = lock(&shared);
-    let st = &mut *guard;
-    let location = match authorized_location(st, &headers, &account_id, &location_id) {
-        Ok(location) => location,
-        Err(response) => return *response,
-    };
+    if let Err(response) = authorized_location(&lock(&shared), &headers, &account_id, &location_id) {
+        return *response;
+    }
     let post = match serde_json::from_slice::<Value>(&body) {
         Ok(post @ Value::Object(_)) => post,
         _ => {
@@ -181,6 +206,20 @@ pub(super) async fn create(
     if !failures.is_empty() {
         return validation_error(&failures);
     }
+    // Google fetches each photo when the post is created (outside the state lock).
+    let mut fetched = Vec::new();
+    for item in post["media"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        match fetch_photo(item["sourceUrl"].as_str().unwrap_or_default()).await {
+            Ok(label) => fetched.push(label),
+            Err(message) => return validation_error(&[(3, "media.source_url", message)]),
+        }
+    }
+    let mut guard = lock(&shared);
+    let st = &mut *guard;
+    let location = match authorized_location(st, &headers, &account_id, &location_id) {
+        Ok(location) => location,
+        Err(response) => return *response,
+    };
     let limit = st.google_seed.edits_per_minute;
     let now = Instant::now();
     let edits = st.google.edits.entry(location.clone()).or_default();
@@ -198,18 +237,15 @@ pub(super) async fn create(
     resource["updateTime"] = json!(created);
     resource["state"] = json!("LIVE");
     resource["searchUrl"] = json!(format!("https://local.google.com/place?id={location_id}&use=posts&lpsid={number}"));
-    let mut media_urls = Vec::new();
     if let Some(items) = resource.get_mut("media").and_then(Value::as_array_mut) {
         for (i, item) in items.iter_mut().enumerate() {
-            let source = item["sourceUrl"].as_str().unwrap_or_default().to_owned();
-            media_urls.push(source);
             item["name"] = json!(format!("accounts/{account_id}/locations/{location_id}/media/{number}{i}"));
             item["googleUrl"] = json!(format!("https://lh3.googleusercontent.com/p/sandbox-{number}-{i}"));
         }
     }
     let summary = post["summary"].as_str().unwrap_or_default().to_owned();
     st.google.local_posts.push((location.clone(), resource.clone()));
-    st.nets.record("google", &location, &name, &summary, media_urls);
+    st.nets.record("google", &location, &name, &summary, fetched);
     http::json(StatusCode::OK, &resource)
 }
 
