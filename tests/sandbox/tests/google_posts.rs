@@ -28,6 +28,32 @@ async fn list(sb: &Sandbox, http: &Client, token: &str, location: &str, query: &
     (response.status(), response.json().await.unwrap())
 }
 
+/// A JPEG header (SOI, JFIF, SOF0 with the size), padded to `len` bytes.
+fn jpeg(width: u16, height: u16, len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
+    bytes.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08]);
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&[0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9]);
+    bytes.resize(len.max(bytes.len()), 0);
+    bytes
+}
+
+/// Serve `bytes` at `/photo.jpg` on a loopback port (a media host stand-in: any web server).
+async fn serve(bytes: Vec<u8>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route("/photo.jpg", axum::routing::get(move || async move { bytes.clone() }));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/photo.jpg")
+}
+
+fn label(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let hex: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    format!("upload:{}:{hex}", bytes.len())
+}
+
 fn standard(summary: &str) -> Value {
     json!({ "languageCode": "it", "summary": summary, "topicType": "STANDARD" })
 }
@@ -46,12 +72,14 @@ async fn create_answers_the_local_post_lists_it_and_records_it() {
     let sb = start(approve_all()).await;
     let http = client();
     let (token, _) = connect(&sb, &http).await;
+    let photo = jpeg(800, 600, 40_000);
+    let url = serve(photo.clone()).await;
     let body = json!({
         "languageCode": "it",
         "summary": "Pane caldo alle 7",
         "topicType": "STANDARD",
         "callToAction": { "actionType": "LEARN_MORE", "url": "https://forno.example/pane" },
-        "media": [{ "mediaFormat": "PHOTO", "sourceUrl": "https://forno.example/pane.jpg" }],
+        "media": [{ "mediaFormat": "PHOTO", "sourceUrl": url }],
     });
     let (status, post) = create(&sb, &http, &token, CENTRO, &body).await;
     assert_eq!(status, StatusCode::OK, "{post}");
@@ -84,7 +112,31 @@ async fn create_answers_the_local_post_lists_it_and_records_it() {
     assert_eq!(published[0].author, "locations/5550000001");
     assert_eq!(published[0].id, name);
     assert_eq!(published[0].text, "Pane caldo alle 7");
-    assert_eq!(published[0].media, ["https://forno.example/pane.jpg"]);
+    assert_eq!(published[0].media, [label(&photo)], "the photo Google fetched, byte for byte");
+}
+
+#[tokio::test]
+async fn a_photo_google_cannot_fetch_or_use_refuses_the_post() {
+    let sb = start(approve_all()).await;
+    let http = client();
+    let (token, _) = connect(&sb, &http).await;
+    let post = |url: &str| {
+        json!({ "languageCode": "it", "summary": "Foto", "topicType": "STANDARD",
+                "media": [{ "mediaFormat": "PHOTO", "sourceUrl": url }] })
+    };
+    let closed = format!("http://127.0.0.1:{}/gone.jpg", {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    });
+    let tiny = serve(jpeg(800, 600, 2_000)).await;
+    let small = serve(jpeg(200, 200, 40_000)).await;
+    for url in [closed.as_str(), tiny.as_str(), small.as_str()] {
+        let (status, body) = create(&sb, &http, &token, CENTRO, &post(url)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
+        assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
+        assert_eq!(fields(&body), [(3, "media.source_url".to_owned())], "{url}");
+    }
+    assert!(sb.published().is_empty(), "nothing was posted");
 }
 
 #[tokio::test]

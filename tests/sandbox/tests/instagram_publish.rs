@@ -163,7 +163,10 @@ async fn container_status_publish_and_listing() {
     assert_eq!(published.len(), 1);
     assert_eq!((published[0].network.as_str(), published[0].author.as_str()), ("instagram", IG));
     assert_eq!(published[0].text, "Buongiorno #pane");
-    assert_eq!(published[0].media, [format!("{images}/square.jpg")]);
+    use sha2::Digest as _;
+    let square = jpeg(1080, 1080, 2048);
+    let hex: String = sha2::Sha256::digest(&square).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(published[0].media, [format!("upload:2048:{hex}")], "the photo Instagram fetched, byte for byte");
 
     let url = graph(&sb, &format!("{IG}/media?fields=id,caption,permalink,timestamp"));
     let listed: Value = http.get(url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
