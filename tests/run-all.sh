@@ -9,6 +9,8 @@ root="$(pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 tools="${HERALD_TOOLS:-$HOME/.cache/herald/tools}"
 logs="$root/tests/output"
+# The media host tests start moto's S3 server (installed by tests/setup.sh).
+export HERALD_MOTO_SERVER="${HERALD_MOTO_SERVER:-$tools/moto/bin/moto_server}"
 rm -rf "$logs" && mkdir -p "$logs"
 status=0
 # Every runner is bounded (timeout), so a hang fails the run instead of stalling CI.

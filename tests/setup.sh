@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libgtk-3-dev libayatana-appindicator3-dev
+packages=(python3-venv libwebkit2gtk-4.1-dev build-essential libssl-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-dev
   libsecret-tools webkit2gtk-driver xdg-utils curl imagemagick)
 missing=()
@@ -30,5 +30,12 @@ tools="${HERALD_TOOLS:-$HOME/.cache/herald/tools}"
 if [ ! -x "$tools/bin/tauri-driver" ]; then
   echo "setup: installing tauri-driver into $tools"
   cargo install tauri-driver --version '^2' --locked --root "$tools" --quiet
+fi
+# moto's S3 server: the media host in tests and in the demo (a real S3-compatible server on
+# loopback). In its own virtualenv under the tools directory, installed once.
+if [ ! -x "$tools/moto/bin/moto_server" ]; then
+  echo "setup: installing moto (S3 server for the media host) into $tools/moto"
+  python3 -m venv "$tools/moto"
+  "$tools/moto/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.*'
 fi
 echo "setup: ready"

@@ -264,6 +264,10 @@ impl Client {
         self.inner.put(url)
     }
 
+    pub fn delete(&self, url: Url) -> reqwest::RequestBuilder {
+        self.inner.delete(url)
+    }
+
     /// Check a built request's destination, then send it. Nothing leaves for a refused URL.
     pub async fn execute(&self, network: &'static str, request: reqwest::Request) -> Result<reqwest::Response> {
         check_endpoint(network, request.url())?;

@@ -154,6 +154,19 @@ impl Vault {
         self.delete_raw(client_key(network)).await
     }
 
+    /// The media host's secret access key (one media host per data directory).
+    pub async fn put_media_host_secret(&self, secret: &Sensitive<String>) -> Result<()> {
+        self.set_raw(MEDIA_HOST_KEY.to_owned(), secret.clone()).await
+    }
+
+    pub async fn media_host_secret(&self) -> Result<Option<Sensitive<String>>> {
+        self.get_raw(MEDIA_HOST_KEY.to_owned()).await
+    }
+
+    pub async fn delete_media_host_secret(&self) -> Result<()> {
+        self.delete_raw(MEDIA_HOST_KEY.to_owned()).await
+    }
+
     async fn set_raw(&self, user: String, value: Sensitive<String>) -> Result<()> {
         let service = self.service.clone();
         blocking(move || {
@@ -193,6 +206,9 @@ impl Vault {
 fn grant_key(grant_id: &str) -> String {
     format!("grant:{grant_id}")
 }
+
+/// The keyring entry of the media host's secret access key.
+const MEDIA_HOST_KEY: &str = "media-host-secret";
 
 fn client_key(network: NetworkId) -> String {
     format!("client-secret:{}", network.as_str())

@@ -80,6 +80,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::shell::posts_open_permalink,
             commands::shell::settings_autostart_get,
             commands::shell::settings_autostart_set,
+            commands::media_host::media_host_get,
+            commands::media_host::media_host_save,
+            commands::media_host::media_host_test,
+            commands::media_host::media_host_clear,
         ])
         .events(tauri_specta::collect_events![events::AccountsChanged, events::PostsChanged, events::OpenReconnect])
 }

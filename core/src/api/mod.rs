@@ -296,8 +296,10 @@ pub struct ConnectCheck {
 }
 
 mod health;
+mod media_host;
 mod posts;
 mod publishing;
 pub use health::*;
+pub use media_host::*;
 pub use posts::*;
 pub use publishing::*;

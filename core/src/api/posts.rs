@@ -70,6 +70,9 @@ pub enum ProblemCode {
     ImageAspectRatio,
     /// Herald cannot publish images to this network in this version (text-only posts work).
     ImagesNotYetSupported,
+    /// The network fetches photos by address (Instagram, Google) and no media host is set up
+    /// (Settings → Media host); text-only posts work.
+    MediaHostRequired,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -176,6 +179,13 @@ pub enum AttemptReason {
     /// Waiting for the user: it was due while Herald was not running, later than the grace
     /// period (publish now, reschedule or keep as draft).
     Missed,
+    /// Failed: the post has photos for a network that fetches them by address (Instagram,
+    /// Google) and no media host is set up.
+    MediaHostRequired,
+    /// Failed, retryable: the media host could not be reached; nothing was sent to the network.
+    MediaHostUnreachable,
+    /// Failed: the media host refused the keys or has no such bucket (fix the setting, retry).
+    MediaHostRefused,
 }
 
 impl AttemptReason {
@@ -194,6 +204,9 @@ impl AttemptReason {
             Self::NotSupported => "not_supported",
             Self::QuotaWait => "quota_wait",
             Self::Missed => "missed",
+            Self::MediaHostRequired => "media_host_required",
+            Self::MediaHostUnreachable => "media_host_unreachable",
+            Self::MediaHostRefused => "media_host_refused",
         }
     }
 
@@ -212,6 +225,9 @@ impl AttemptReason {
             Self::NotSupported,
             Self::QuotaWait,
             Self::Missed,
+            Self::MediaHostRequired,
+            Self::MediaHostUnreachable,
+            Self::MediaHostRefused,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)

@@ -126,8 +126,12 @@ impl Herald {
                 continue;
             };
             let text = target.variant.as_deref().unwrap_or(&draft.text);
-            let (length, limit, problems) =
+            let (length, limit, mut problems) =
                 validate::check(account.network, text, draft.link.as_deref(), &draft.images);
+            let by_address = account.network.spec().posts.is_some_and(|p| p.images.fetches_url);
+            if by_address && !draft.images.is_empty() && !self.media_host_configured().await? {
+                problems.push(one(ProblemCode::MediaHostRequired));
+            }
             checks.push(TargetCheck {
                 account_id: target.account_id.clone(),
                 network: Some(account.network),

@@ -118,6 +118,15 @@ impl Herald {
             }
         });
         self.watch_network();
+        let sweeper = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let Some(herald) = sweeper.upgrade() else { return };
+            match herald.sweep_hosted().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "deleted photos left on the media host"),
+                Err(e) => tracing::warn!("sweeping the media host: {e}"),
+            }
+        });
         let herald = Arc::downgrade(self);
         Ok(Some(tokio::spawn(async move {
             loop {
@@ -294,13 +303,33 @@ impl Herald {
             }
         }
         let account = self.with_google_parent(account, &tokens).await;
-        let images = match prepare::read_images(&post.images) {
+        let mut images = match prepare::read_images(&post.images) {
             Ok(images) => images,
             Err(failure) => {
                 let outcome = outcome_of(Err(failure));
                 return self.store().finish_attempt(&due.id, &outcome, Utc::now()).await;
             }
         };
+        if let Err(stop) = self.host_images(&due.id, network, &mut images).await? {
+            // Nothing reached the network: the media host is missing, refused, or unreachable.
+            self.release_hosted(&due.id, AttemptState::Failed).await;
+            let tries = due.tries + 1;
+            if stop.retryable && tries < retry::MAX_TRIES {
+                let at = retry::next_try(tries, None, Utc::now(), retry::random());
+                tracing::info!(attempt = %due.id, tries, %at, "media host unreachable: retrying later");
+                return self.store().retry_before_call(&due.id, stop.reason, at, stop.detail.as_deref()).await;
+            }
+            let outcome = Outcome {
+                state: AttemptState::Failed,
+                network_post_id: None,
+                permalink: None,
+                reason: Some(stop.reason),
+                retryable: stop.retryable,
+                retry_at: None,
+                detail: stop.detail,
+            };
+            return self.store().finish_attempt(&due.id, &outcome, Utc::now()).await;
+        }
         if !self.store().begin_publishing(&due.id, now).await? {
             return Ok(());
         }
@@ -308,6 +337,7 @@ impl Herald {
         let content = PostContent { text: &text, link: post.link.as_deref(), images: &images };
         let result = networks::publish(network, &ctx, &account, &tokens, &content).await;
         let outcome = outcome_of(result);
+        self.release_hosted(&due.id, if outcome.retryable { AttemptState::Failed } else { outcome.state }).await;
         let tries = due.tries + 1;
         if outcome.reason == Some(AttemptReason::SignInRejected) && tries < retry::MAX_TRIES {
             // The network refused the sign-in, so nothing was published: the account needs a

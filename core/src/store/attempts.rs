@@ -99,12 +99,34 @@ impl Store {
         Ok(())
     }
 
+    /// scheduled → scheduled later, when something before the network call failed and nothing
+    /// was sent (the media host was unreachable): one more try counted, waiting until `retry_at`.
+    pub(crate) async fn retry_before_call(
+        &self,
+        id: &str,
+        reason: AttemptReason,
+        retry_at: DateTime<Utc>,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE publish_attempts SET tries = tries + 1, reason = ?, retryable = 1, retry_at = ?, detail = ? \
+             WHERE id = ? AND state = 'scheduled'",
+        )
+        .bind(reason.as_str())
+        .bind(ms(retry_at))
+        .bind(detail)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// The network may be back: attempts waiting to retry because it was unreachable may go
     /// now instead of at the end of their backoff. Returns how many.
     pub(crate) async fn release_network_waits(&self, now: DateTime<Utc>) -> Result<u64> {
         Ok(sqlx::query(
             "UPDATE publish_attempts SET retry_at = ?1 WHERE state = 'scheduled' \
-             AND reason = 'network_unavailable' AND retry_at > ?1",
+             AND reason IN ('network_unavailable', 'media_host_unreachable') AND retry_at > ?1",
         )
         .bind(ms(now))
         .execute(self.pool())

@@ -8,6 +8,7 @@
 
 mod accounts;
 pub(crate) mod attempts;
+mod hosted;
 mod keyring_deletions;
 pub(crate) mod posts;
 mod recovery;

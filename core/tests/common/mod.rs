@@ -2,6 +2,7 @@
 //! the real OS keyring (a unique service name per test), and a herald-sandbox over loopback.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod moto;
 pub mod oauth;
 
 use std::path::Path;

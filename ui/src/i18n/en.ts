@@ -295,6 +295,7 @@ export const en = {
   'problem.image_too_large': 'The image {image} is too large for {network} ({countSize}; at most {limitSize}).',
   'problem.image_aspect_ratio': 'The image {image} is too narrow or too wide for {network} (its width is {countRatio} times its height; the limit is {limitRatio}).',
   'problem.images_not_yet_supported': 'Herald cannot publish images to {network} in this version: remove them, text alone works.',
+  'problem.media_host_required': '{network} takes photos only from a web address: set up a media host in Settings → Media host (text alone works without one).',
   'problem.too_many_images': '{network} takes at most {limit} images; this post has {count}.',
   'problem.unknown': 'This post cannot be published on {network} as it is.',
 
@@ -311,6 +312,9 @@ export const en = {
   'attemptReason.not_supported': 'Herald cannot publish to {network} in this version.',
   'attemptReason.quota_wait': 'Waiting: this account used up its {network} publishing quota for now.',
   'attemptReason.missed': 'It was due while Herald was not running: choose what to do.',
+  'attemptReason.media_host_required': 'No media host is set up, and this network takes photos only from a web address: set one up in Settings, then retry.',
+  'attemptReason.media_host_unreachable': 'The media host could not be reached; nothing was sent to the network. Herald tries again.',
+  'attemptReason.media_host_refused': "The media host refused Herald's keys or has no such bucket: check Settings → Media host, then retry.",
   'attemptReason.unknown': 'Something went wrong publishing on {network}.',
 
   'composer.title': 'Create post',

@@ -299,6 +299,7 @@ export const it: Record<MessageKey, string> = {
   'problem.image_too_large': 'L\'immagine {image} è troppo grande per {network} ({countSize}; al massimo {limitSize}).',
   'problem.image_aspect_ratio': 'L\'immagine {image} è troppo stretta o troppo larga per {network} (la larghezza è {countRatio} volte l\'altezza; il limite è {limitRatio}).',
   'problem.images_not_yet_supported': 'Herald non può ancora pubblicare immagini su {network} in questa versione: toglile, il solo testo funziona.',
+  'problem.media_host_required': '{network} accetta foto solo da un indirizzo web: configura un archivio foto in Impostazioni → Archivio foto (il solo testo funziona anche senza).',
   'problem.too_many_images': '{network} accetta al massimo {limit} immagini; questo post ne ha {count}.',
   'problem.unknown': 'Questo post, così com\'è, non si può pubblicare su {network}.',
 
@@ -315,6 +316,9 @@ export const it: Record<MessageKey, string> = {
   'attemptReason.not_supported': 'Herald non può pubblicare su {network} in questa versione.',
   'attemptReason.quota_wait': 'In attesa: questo account ha esaurito per ora la quota di pubblicazione di {network}.',
   'attemptReason.missed': 'Era previsto mentre Herald non era in funzione: scegli cosa fare.',
+  'attemptReason.media_host_required': 'Nessun archivio foto configurato, e questo social accetta foto solo da un indirizzo web: configuralo in Impostazioni, poi riprova.',
+  'attemptReason.media_host_unreachable': "L'archivio foto non era raggiungibile; niente è stato inviato al social. Herald riprova.",
+  'attemptReason.media_host_refused': "L'archivio foto ha rifiutato le chiavi di Herald o il bucket non esiste: controlla Impostazioni → Archivio foto, poi riprova.",
   'attemptReason.unknown': 'Qualcosa è andato storto nella pubblicazione su {network}.',
 
   'composer.title': 'Crea post',

@@ -403,6 +403,38 @@ async settingsAutostartSet(enabled: boolean) : Promise<Result<boolean, IpcError>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async mediaHostGet() : Promise<Result<MediaHostSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_host_get") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaHostSave(input: MediaHostInput) : Promise<Result<MediaHostSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_host_save", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaHostTest() : Promise<Result<MediaHostCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_host_test") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaHostClear() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_host_clear") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -542,7 +574,20 @@ export type AttemptReason =
  * Waiting for the user: it was due while Herald was not running, later than the grace
  * period (publish now, reschedule or keep as draft).
  */
-"missed"
+"missed" | 
+/**
+ * Failed: the post has photos for a network that fetches them by address (Instagram,
+ * Google) and no media host is set up.
+ */
+"media_host_required" | 
+/**
+ * Failed, retryable: the media host could not be reached; nothing was sent to the network.
+ */
+"media_host_unreachable" | 
+/**
+ * Failed: the media host refused the keys or has no such bucket (fix the setting, retry).
+ */
+"media_host_refused"
 /**
  * What the user decided about a failed or unconfirmed attempt (it stays in the archive).
  */
@@ -758,6 +803,85 @@ export type LiveCredentials = { network: NetworkId; clientId: string;
  */
 clientSecret: string | null }
 /**
+ * The result of "Test connection": a small object stored, read back through the address a
+ * network would get, and deleted.
+ */
+export type MediaHostCheck = { ok: boolean; problem: MediaHostProblem | null; 
+/**
+ * The service's own words (`AccessDenied`, an HTTP status), bounded and cleaned.
+ */
+detail: string | null }
+/**
+ * What the settings page saves.
+ */
+export type MediaHostInput = { endpoint: string; region: string; bucket: string; accessKeyId: string; 
+/**
+ * `None` keeps the stored secret.
+ */
+secretAccessKey: string | null; pathStyle: boolean; publicBaseUrl: string | null; urlTtlMinutes: number; deleteAfterPublish: boolean }
+/**
+ * Why the media host did not work.
+ */
+export type MediaHostProblem = 
+/**
+ * No media host is saved.
+ */
+"not_configured" | 
+/**
+ * It could not be reached (address, connection, timeout, a server error).
+ */
+"unreachable" | 
+/**
+ * It refused the keys (access denied, a wrong key or secret, a bad signature).
+ */
+"refused" | 
+/**
+ * The bucket does not exist there.
+ */
+"no_such_bucket" | 
+/**
+ * The photo was stored, but its public address does not give it back.
+ */
+"not_readable"
+/**
+ * The media host as the settings page shows it (never the secret).
+ */
+export type MediaHostSettings = { 
+/**
+ * A bucket and keys are saved: Instagram and Google photos can be published.
+ */
+configured: boolean; 
+/**
+ * `https://s3.eu-south-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`, …
+ */
+endpoint: string; region: string; bucket: string; accessKeyId: string; 
+/**
+ * A secret access key is stored in the keyring.
+ */
+hasSecret: boolean; 
+/**
+ * Address objects as `endpoint/bucket/key` (MinIO, many S3-compatible services) instead of
+ * `bucket.endpoint/key`.
+ */
+pathStyle: boolean; 
+/**
+ * The bucket is public at this address: networks get `public_base_url/key` instead of a
+ * signed, time-limited address.
+ */
+publicBaseUrl: string | null; 
+/**
+ * How long a signed address stays valid (minutes, 1 … 10,080).
+ */
+urlTtlMinutes: number; 
+/**
+ * Delete a photo from the bucket once the network confirmed the post.
+ */
+deleteAfterPublish: boolean; 
+/**
+ * The demo's own local media host (read-only in the settings page).
+ */
+demo: boolean }
+/**
  * What to do with missed posts.
  */
 export type MissedAction = 
@@ -936,7 +1060,12 @@ export type ProblemCode =
 /**
  * Herald cannot publish images to this network in this version (text-only posts work).
  */
-"images_not_yet_supported"
+"images_not_yet_supported" | 
+/**
+ * The network fetches photos by address (Instagram, Google) and no media host is set up
+ * (Settings → Media host); text-only posts work.
+ */
+"media_host_required"
 export type PublishingStatus = { paused: boolean; 
 /**
  * When the scheduler next has something to do (a due post, a retry, a quota freeing up).

@@ -35,6 +35,7 @@ export const PROBLEM_KEYS: Record<ProblemCode, MessageKey> = {
   image_too_large: 'problem.image_too_large',
   image_aspect_ratio: 'problem.image_aspect_ratio',
   images_not_yet_supported: 'problem.images_not_yet_supported',
+  media_host_required: 'problem.media_host_required',
 };
 
 export const REASON_KEYS: Record<AttemptReason, MessageKey> = {
@@ -51,6 +52,9 @@ export const REASON_KEYS: Record<AttemptReason, MessageKey> = {
   not_supported: 'attemptReason.not_supported',
   quota_wait: 'attemptReason.quota_wait',
   missed: 'attemptReason.missed',
+  media_host_required: 'attemptReason.media_host_required',
+  media_host_unreachable: 'attemptReason.media_host_unreachable',
+  media_host_refused: 'attemptReason.media_host_refused',
 };
 
 /** `EntryState` is `AttemptState` plus `draft`, so this words both. */
