@@ -8,6 +8,7 @@ pub mod clock;
 pub mod error;
 pub mod health;
 pub mod logging;
+pub mod media;
 mod mediahost;
 pub mod net;
 pub mod networks;

@@ -35,8 +35,8 @@ fn label(bytes: &[u8]) -> String {
     format!("upload:{}:{hex}", bytes.len())
 }
 
-fn with_image(mut d: DraftInput, path: &std::path::Path) -> DraftInput {
-    d.images = vec![path.display().to_string()];
+async fn with_image(w: &World, mut d: DraftInput, path: &std::path::Path) -> DraftInput {
+    d.images = vec![w.herald.media_import_files(&[path.display().to_string()]).await.unwrap().remove(0).id];
     d
 }
 
@@ -57,7 +57,7 @@ async fn instagram_and_google_photos_go_through_the_media_host_and_are_deleted_a
     let targets = [&ig[0], &google[0]];
     let post = w
         .herald
-        .posts_save_draft(&with_image(draft("Focaccia appena sfornata", &targets, Utc::now()), &path))
+        .posts_save_draft(&with_image(&w, draft("Focaccia appena sfornata", &targets, Utc::now()), &path).await)
         .await
         .unwrap();
     let scheduled = w.herald.posts_schedule(&post.id).await.unwrap();
@@ -90,7 +90,11 @@ async fn without_a_media_host_the_composer_says_so_and_text_only_google_posts_st
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pane.jpg");
     std::fs::write(&path, photo(100)).unwrap();
-    let post = w.herald.posts_save_draft(&with_image(draft("Pane", &[&google[0]], Utc::now()), &path)).await.unwrap();
+    let post = w
+        .herald
+        .posts_save_draft(&with_image(&w, draft("Pane", &[&google[0]], Utc::now()), &path).await)
+        .await
+        .unwrap();
     let checked = w.herald.posts_schedule(&post.id).await.unwrap();
     assert_eq!(checked.state, PostState::Draft);
     assert_eq!(
@@ -116,7 +120,11 @@ async fn an_unreachable_media_host_delays_the_post_and_sends_nothing_until_it_is
     let path = dir.path().join("pane.jpg");
     let bytes = photo(100);
     std::fs::write(&path, &bytes).unwrap();
-    let post = w.herald.posts_save_draft(&with_image(draft("Pane", &[&google[0]], Utc::now()), &path)).await.unwrap();
+    let post = w
+        .herald
+        .posts_save_draft(&with_image(&w, draft("Pane", &[&google[0]], Utc::now()), &path).await)
+        .await
+        .unwrap();
     w.herald.posts_schedule(&post.id).await.unwrap();
     let waiting = until(&w.herald, &post.id, Duration::from_secs(10), |a| {
         a[0].reason == Some(AttemptReason::MediaHostUnreachable)

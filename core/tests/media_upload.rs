@@ -49,11 +49,11 @@ impl Files {
         Self(tempfile::tempdir().unwrap())
     }
 
-    /// Write a photo and return what a draft refers to it by.
-    async fn attach(&self, _w: &World, name: &str, bytes: &[u8]) -> String {
+    /// Write a photo, add it to the library, and return what a draft refers to it by.
+    async fn attach(&self, w: &World, name: &str, bytes: &[u8]) -> String {
         let path = self.0.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        path.display().to_string()
+        w.herald.media_import_files(&[path.display().to_string()]).await.unwrap().remove(0).id
     }
 }
 

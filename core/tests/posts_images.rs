@@ -11,38 +11,51 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use common::*;
 use herald_core::api::{Account, AttemptState, DraftInput, PostState, ProblemCode, TargetInput};
+use herald_core::posts::images::ImageRef;
 use herald_core::posts::validate::check;
 use herald_core::NetworkId::{self, *};
 use herald_sandbox::AutoConsent;
 use ProblemCode::*;
 
-/// A JPEG header (SOI, JFIF APP0, SOF0 with the size, EOI), padded to `len` bytes.
+/// A real JPEG of `width`×`height`, padded with comment segments to about `len` bytes.
 fn jpeg(width: u16, height: u16, len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
-    bytes.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08]);
-    bytes.extend_from_slice(&height.to_be_bytes());
-    bytes.extend_from_slice(&width.to_be_bytes());
-    bytes.extend_from_slice(&[0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9]);
-    bytes.resize(len.max(bytes.len()), 0);
-    bytes
+    let img = image::RgbImage::from_fn(u32::from(width), u32::from(height), |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img).unwrap();
+    let mut padded = out[..2].to_vec();
+    let mut left = len.saturating_sub(out.len());
+    while left > 4 {
+        let chunk = (left - 4).min(65_533);
+        padded.extend_from_slice(&[0xFF, 0xFE]);
+        padded.extend_from_slice(&((chunk + 2) as u16).to_be_bytes());
+        padded.extend(std::iter::repeat_n(b'.', chunk));
+        left = left.saturating_sub(chunk + 4);
+    }
+    padded.extend_from_slice(&out[2..]);
+    padded
 }
 
-/// A PNG signature and IHDR chunk.
+/// A real PNG.
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
-    bytes.extend_from_slice(&width.to_be_bytes());
-    bytes.extend_from_slice(&height.to_be_bytes());
-    bytes.extend_from_slice(&[8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xDE]);
-    bytes
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 120, 40]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
-/// A GIF89a header with its logical screen size.
+/// A real GIF.
 fn gif(width: u16, height: u16) -> Vec<u8> {
-    let mut bytes = b"GIF89a".to_vec();
-    bytes.extend_from_slice(&width.to_le_bytes());
-    bytes.extend_from_slice(&height.to_le_bytes());
-    bytes.extend_from_slice(&[0, 0, 0, 0x3B]);
-    bytes
+    let img = image::RgbaImage::from_pixel(u32::from(width), u32::from(height), image::Rgba([10, 200, 90, 255]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Gif).unwrap();
+    out.into_inner()
+}
+
+/// Add a photo file to the library; what a draft refers to it by.
+async fn attach(w: &World, path: &str) -> String {
+    w.herald.media_import_files(&[path.to_owned()]).await.unwrap().remove(0).id
 }
 
 struct Files(tempfile::TempDir);
@@ -59,8 +72,12 @@ impl Files {
     }
 }
 
+fn refs(paths: &[String]) -> Vec<ImageRef> {
+    paths.iter().map(|p| ImageRef::from_file(p)).collect()
+}
+
 fn codes(network: NetworkId, images: &[String]) -> Vec<(ProblemCode, Option<u32>, Option<u32>, bool)> {
-    check(network, "Pane del giorno", None, images)
+    check(network, "Pane del giorno", None, &refs(images))
         .2
         .into_iter()
         .map(|p| (p.code, p.limit, p.count, p.image.is_some()))
@@ -115,13 +132,13 @@ fn images_are_checked_per_network() {
     assert_eq!(codes(Linkedin, &[square.clone(), logo.clone(), anim.clone()]), vec![]);
     assert_eq!(codes(Linkedin, &many(21)), vec![(TooManyImages, Some(20), Some(21), false)]);
     // A missing or non-image file is named.
-    let unreadable = check(Facebook, "x", None, &[missing.clone(), notes.clone()]).2;
+    let unreadable = check(Facebook, "x", None, &refs(&[missing.clone(), notes.clone()])).2;
     assert_eq!(
         unreadable.iter().map(|p| (p.code, p.image.clone())).collect::<Vec<_>>(),
         vec![(ImageUnreadable, Some(missing)), (ImageUnreadable, Some(notes)),]
     );
     // An image alone is something to publish.
-    assert_eq!(check(Facebook, "", None, &[square]).2, vec![]);
+    assert_eq!(check(Facebook, "", None, &refs(&[square])).2, vec![]);
 }
 
 async fn connect_all(w: &World, network: NetworkId) -> Vec<Account> {
@@ -174,13 +191,14 @@ async fn a_post_with_images_is_stored_and_refused_where_a_photo_does_not_fit_the
     let fb = connect_all(&w, Facebook).await;
     let f = Files::new();
     // A GIF: Facebook takes it as a photo upload, a Google local post does not (JPEG/PNG).
-    let photo = f.write("focaccia.gif", &gif(1200, 900));
+    let photo = attach(&w, &f.write("focaccia.gif", &gif(120, 90))).await;
     let post = w.herald.posts_save_draft(&draft("Focaccia", &[&fb[0], &x[0]], vec![photo.clone()])).await.unwrap();
     assert_eq!(post.images, vec![photo.clone()], "stored with the post");
     let post = w.herald.posts_schedule(&post.id).await.unwrap();
     assert_eq!(post.state, PostState::Draft);
     let problems: Vec<_> = post.targets.iter().map(|t| t.problems.iter().map(|p| p.code).collect::<Vec<_>>()).collect();
-    assert_eq!(problems, vec![vec![ImageTypeNotAllowed], vec![ImageTypeNotAllowed]]);
+    // Google also needs a media host for any photo (none is set up here).
+    assert_eq!(problems, vec![vec![ImageTypeNotAllowed], vec![ImageTypeNotAllowed, MediaHostRequired]]);
     // Without the image the same post schedules on both.
     let mut text_only = draft("Focaccia", &[&fb[0], &x[0]], Vec::new());
     text_only.id = Some(post.id.clone());
@@ -196,8 +214,9 @@ async fn facebook_publishes_one_photo_or_several_as_uploads() {
     let fb = connect_all(&w, Facebook).await;
     w.herald.start_scheduler().await.unwrap();
     let f = Files::new();
-    let one = f.write("one.jpg", &jpeg(1200, 900, 30_000));
-    let two = f.write("two.png", &png(800, 800));
+    let one_file = f.write("one.jpg", &jpeg(1200, 900, 30_000));
+    let one = attach(&w, &one_file).await;
+    let two = attach(&w, &f.write("two.png", &png(800, 800))).await;
 
     let single = w.herald.posts_save_draft(&draft("Una foto", &[&fb[0]], vec![one.clone()])).await.unwrap();
     assert_eq!(w.herald.posts_schedule(&single.id).await.unwrap().state, PostState::Scheduled);
@@ -211,19 +230,30 @@ async fn facebook_publishes_one_photo_or_several_as_uploads() {
 
     let published = w.sandbox.published();
     assert_eq!(published.len(), 2, "{published:?}");
-    assert_eq!((published[0].text.as_str(), published[0].media.clone()), ("Una foto", vec![upload_label(&one)]));
+    assert_eq!((published[0].text.as_str(), published[0].media.clone()), ("Una foto", vec![upload_label(&one_file)]));
     assert_eq!((published[1].text.as_str(), published[1].media.len()), ("Due foto", 2));
     assert_eq!(published[1].author, fb[0].external_id);
 
-    // The file disappears before publishing: nothing is sent, the attempt fails naming it.
-    let gone = f.write("gone.jpg", &jpeg(1200, 900, 30_000));
+    // The original file goes away: the library's copy is published all the same.
+    let moved = f.write("moved.jpg", &jpeg(1000, 800, 20_000));
+    let post = w.herald.posts_save_draft(&draft("Spostata", &[&fb[0]], vec![attach(&w, &moved).await])).await.unwrap();
+    std::fs::remove_file(&moved).unwrap();
+    w.herald.posts_schedule(&post.id).await.unwrap();
+    assert_eq!(settled(&w, &post.id).await[0].state, AttemptState::Published);
+
+    // The library's own copy disappears before publishing: nothing is sent, the attempt fails
+    // naming the photo.
+    let gone = attach(&w, &f.write("gone.jpg", &jpeg(1200, 900, 30_000))).await;
     let post = w.herald.posts_save_draft(&draft("Sparita", &[&fb[0]], vec![gone.clone()])).await.unwrap();
     w.herald.set_publishing_paused(true).await.unwrap();
     w.herald.posts_schedule(&post.id).await.unwrap();
-    std::fs::remove_file(&gone).unwrap();
+    let copy = w.herald.config().data_dir.join("media").join(&gone[..2]).join(format!("{gone}.jpg"));
+    std::fs::remove_file(&copy).unwrap_or_else(|e| {
+        panic!("{e}: {copy:?} in {:?}", files_under(w.dir.path()).iter().map(|f| f.0.clone()).collect::<Vec<_>>())
+    });
     w.herald.set_publishing_paused(false).await.unwrap();
     let attempts = settled(&w, &post.id).await;
     assert_eq!(attempts[0].state, AttemptState::Failed);
-    assert!(attempts[0].detail.as_deref().is_some_and(|d| d.contains("image 1")), "{attempts:?}");
-    assert_eq!(w.sandbox.published().len(), 2);
+    assert!(attempts[0].detail.as_deref().is_some_and(|d| d.contains("photo 1")), "{attempts:?}");
+    assert_eq!(w.sandbox.published().len(), 3);
 }

@@ -28,6 +28,7 @@ const V6B_POSTS_API: i64 = 20_261_125_100_000;
 const V7_ATTEMPT_RETRIES: i64 = 20_261_125_110_000;
 const V8_HEALTH_NOTICES: i64 = 20_261_125_120_000;
 const V8B_CALENDAR_INDEX: i64 = 20_261_125_125_000;
+const V9_MEDIA: i64 = 20_261_125_130_000;
 const V10_HOSTED_MEDIA: i64 = 20_261_125_140_000;
 const STAMP_V2: &str = "2026-01-02T03:04:05+00:00";
 
@@ -108,6 +109,7 @@ async fn fill(pool: &SqlitePool, version: i64) {
         | V7_ATTEMPT_RETRIES
         | V8_HEALTH_NOTICES
         | V8B_CALENDAR_INDEX
+        | V9_MEDIA
         | V10_HOSTED_MEDIA => {
             let mut all = v3();
             all.push("UPDATE accounts SET missing_permissions = '[\"https://www.googleapis.com/auth/business.manage\"]' WHERE id = 'a2'");
@@ -222,6 +224,7 @@ async fn assert_survived(store: &Store, version: i64, before_upgrade: DateTime<U
         | V7_ATTEMPT_RETRIES
         | V8_HEALTH_NOTICES
         | V8B_CALENDAR_INDEX
+        | V9_MEDIA
         | V10_HOSTED_MEDIA => {
             assert_eq!(locale_at, STAMP_V2.parse::<DateTime<Utc>>().unwrap());
             assert_eq!(

@@ -296,10 +296,12 @@ pub struct ConnectCheck {
 }
 
 mod health;
+mod media;
 mod media_host;
 mod posts;
 mod publishing;
 pub use health::*;
+pub use media::*;
 pub use media_host::*;
 pub use posts::*;
 pub use publishing::*;

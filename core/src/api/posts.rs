@@ -81,18 +81,26 @@ pub struct PostProblem {
     pub code: ProblemCode,
     pub limit: Option<u32>,
     pub count: Option<u32>,
-    /// The image file the problem is about, as the user chose it.
+    /// The photo the problem is about (its media id).
     #[serde(default)]
     pub image: Option<String>,
+    /// A fitted copy of that photo (smaller, or JPEG) would fix it: the composer offers one.
+    #[serde(default)]
+    pub fixable: bool,
 }
 
 impl PostProblem {
     pub fn new(code: ProblemCode) -> Self {
-        Self { code, limit: None, count: None, image: None }
+        Self { code, limit: None, count: None, image: None, fixable: false }
     }
 
     pub fn counted(code: ProblemCode, limit: u32, count: u32) -> Self {
-        Self { code, limit: Some(limit), count: Some(count), image: None }
+        Self { code, limit: Some(limit), count: Some(count), image: None, fixable: false }
+    }
+
+    pub fn fixable(mut self) -> Self {
+        self.fixable = true;
+        self
     }
 
     pub fn about(mut self, image: &str) -> Self {

@@ -175,12 +175,21 @@ impl Herald {
 
         // Every good-looking row is checked for every account it names, as scheduling would.
         let mut prepared: Vec<(String, Vec<TargetInput>, Option<Plan>)> = Vec::with_capacity(rows.len());
-        for (line, draft) in &rows {
+        for (line, draft) in &mut rows {
             if let Err(e) = super::check_input(draft) {
                 problems.push(problem(*line, CsvProblemCode::RowMalformed, shown(&e.to_string())));
                 continue;
             }
+            // The photos named by path go into the media library and the post refers to the
+            // copies; a file that cannot be added stays named by its path, which the check below
+            // reports as a photo that cannot be read.
+            for image in &mut draft.images {
+                if let Ok(mut items) = self.media_import_files(std::slice::from_ref(image)).await {
+                    *image = items.remove(0).id;
+                }
+            }
             let plan = self.plan(draft, now).await?;
+            let draft = &*draft;
             for (account_id, target_problems) in &plan.per_target {
                 if !target_problems.is_empty() {
                     problems.push(CsvProblem {

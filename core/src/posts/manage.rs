@@ -75,6 +75,7 @@ impl Herald {
     pub async fn posts_delete(&self, id: &str) -> Result<()> {
         check_id("the post", id)?;
         refused(self.store().delete_post(id).await?, "The post")?;
+        self.media_changed().await;
         self.posts_changed();
         Ok(())
     }

@@ -99,6 +99,7 @@ impl Herald {
             images: &draft.images,
         };
         self.store().save_draft(&row, Utc::now()).await?;
+        self.media_changed().await;
         self.posts_changed();
         self.store().post(&id).await?.ok_or_else(|| Error::NotFound("The post".into()))
     }
@@ -112,6 +113,11 @@ impl Herald {
     /// and every problem.
     pub async fn posts_check(&self, draft: &DraftInput) -> Result<Vec<TargetCheck>> {
         check_input(draft)?;
+        let mut images = Vec::with_capacity(draft.images.len());
+        for id in &draft.images {
+            let facts = self.store().media_item(id).await?.as_ref().map(images::ImageFacts::from);
+            images.push(images::ImageRef { id: id.clone(), facts });
+        }
         let mut checks = Vec::with_capacity(draft.targets.len());
         for target in &draft.targets {
             let account = self.store().account(&target.account_id).await?.map(|(a, _)| a);
@@ -126,8 +132,7 @@ impl Herald {
                 continue;
             };
             let text = target.variant.as_deref().unwrap_or(&draft.text);
-            let (length, limit, mut problems) =
-                validate::check(account.network, text, draft.link.as_deref(), &draft.images);
+            let (length, limit, mut problems) = validate::check(account.network, text, draft.link.as_deref(), &images);
             let by_address = account.network.spec().posts.is_some_and(|p| p.images.fetches_url);
             if by_address && !draft.images.is_empty() && !self.media_host_configured().await? {
                 problems.push(one(ProblemCode::MediaHostRequired));
@@ -251,6 +256,7 @@ impl Herald {
             })
             .collect();
         self.store().save_many(&rows, now).await?;
+        self.media_changed().await;
         self.posts_changed();
         let mut posts = Vec::with_capacity(prepared.len());
         for (id, _, _) in prepared {

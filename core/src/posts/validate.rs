@@ -39,13 +39,13 @@ fn problem(code: ProblemCode) -> PostProblem {
     PostProblem::new(code)
 }
 
-/// Everything that stops `text` (with `link` and `images`, local files) from being published
+/// Everything that stops `text` (with `link` and `images`, photos of the library) from being published
 /// to `network`. Returns the length as the network counts it, its limit, and the problems.
 pub fn check(
     network: NetworkId,
     text: &str,
     link: Option<&str>,
-    images: &[String],
+    images: &[super::images::ImageRef],
 ) -> (u32, Option<u32>, Vec<PostProblem>) {
     let Some(limits) = network.spec().posts else {
         return (0, None, vec![problem(ProblemCode::NetworkCannotPublish)]);

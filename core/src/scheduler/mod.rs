@@ -121,6 +121,14 @@ impl Herald {
         let sweeper = Arc::downgrade(self);
         tokio::spawn(async move {
             let Some(herald) = sweeper.upgrade() else { return };
+            match herald.media_adopt_legacy().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(count = n, "photos of earlier drafts copied into the media library"),
+                Err(e) => tracing::warn!("adopting earlier photos: {e}"),
+            }
+            if let Err(e) = herald.media_collect().await {
+                tracing::warn!("freeing unused photos: {e}");
+            }
             match herald.sweep_hosted().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(count = n, "deleted photos left on the media host"),
@@ -303,7 +311,7 @@ impl Herald {
             }
         }
         let account = self.with_google_parent(account, &tokens).await;
-        let mut images = match prepare::read_images(&post.images) {
+        let mut images = match self.read_images(&post.images).await? {
             Ok(images) => images,
             Err(failure) => {
                 let outcome = outcome_of(Err(failure));

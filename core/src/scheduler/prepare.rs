@@ -1,34 +1,39 @@
-//! The images of an attempt, made ready before its first request: read whole (a missing file
-//! sends nothing), typed from their header, named for upload without the user's own path.
+//! The images of an attempt, made ready before its first request: read whole from the media
+//! library (a photo missing there sends nothing), typed from the library, named for upload
+//! without the user's own file name; and, for the networks that fetch photos by address, put on
+//! the media host.
 
 use std::sync::Arc;
 
-use crate::networks::{ImageFormat, PublishFailure, PublishImage};
-use crate::posts::images;
+use crate::api::MediaFormat;
+use crate::networks::{PublishFailure, PublishImage};
 
-/// Read every image of a post, in order. A file that cannot be read refuses the attempt
-/// before anything is sent.
-pub(super) fn read_images(paths: &[String]) -> Result<Vec<PublishImage>, PublishFailure> {
-    paths.iter().enumerate().map(|(i, path)| read_image(i, path)).collect()
-}
-
-fn read_image(index: usize, path: &str) -> Result<PublishImage, PublishFailure> {
-    let unreadable = || PublishFailure::Rejected(format!("image {} cannot be read", index + 1));
-    let facts = images::read(path).ok_or_else(unreadable)?;
-    let (mime, ext) = match facts.format.ok_or_else(unreadable)? {
-        ImageFormat::Jpeg => ("image/jpeg", "jpg"),
-        ImageFormat::Png => ("image/png", "png"),
-        ImageFormat::Gif => ("image/gif", "gif"),
-    };
-    let bytes: Arc<[u8]> = std::fs::read(path).map_err(|_| unreadable())?.into();
-    Ok(PublishImage {
-        name: format!("photo-{}.{ext}", index + 1),
-        mime,
-        bytes,
-        width: u32::try_from(facts.width).unwrap_or(u32::MAX),
-        height: u32::try_from(facts.height).unwrap_or(u32::MAX),
-        url: None,
-    })
+impl crate::Herald {
+    /// Read every photo of a post from the library, in order. A photo that cannot be read
+    /// refuses the attempt before anything is sent.
+    pub(super) async fn read_images(&self, ids: &[String]) -> crate::Result<Result<Vec<PublishImage>, PublishFailure>> {
+        let mut images = Vec::with_capacity(ids.len());
+        for (index, id) in ids.iter().enumerate() {
+            let Some((item, bytes)) = self.media_bytes(id).await? else {
+                return Ok(Err(PublishFailure::Rejected(format!("photo {} cannot be read", index + 1))));
+            };
+            let (mime, ext) = match item.format {
+                MediaFormat::Jpeg => ("image/jpeg", "jpg"),
+                MediaFormat::Png => ("image/png", "png"),
+                MediaFormat::Gif => ("image/gif", "gif"),
+            };
+            let bytes: Arc<[u8]> = bytes.into();
+            images.push(PublishImage {
+                name: format!("photo-{}.{ext}", index + 1),
+                mime,
+                bytes,
+                width: item.width,
+                height: item.height,
+                url: None,
+            });
+        }
+        Ok(Ok(images))
+    }
 }
 
 /// Why an attempt cannot go on after its photos were to be put on the media host.

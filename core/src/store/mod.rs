@@ -10,6 +10,7 @@ mod accounts;
 pub(crate) mod attempts;
 mod hosted;
 mod keyring_deletions;
+mod media;
 pub(crate) mod posts;
 mod recovery;
 pub(crate) mod settings;

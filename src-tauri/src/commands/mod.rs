@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod media;
 pub mod media_host;
 pub mod mode;
 pub mod posts;

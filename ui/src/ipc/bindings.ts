@@ -404,6 +404,38 @@ async settingsAutostartSet(enabled: boolean) : Promise<Result<boolean, IpcError>
     else return { status: "error", error: e  as any };
 }
 },
+async mediaImportFiles(paths: string[]) : Promise<Result<MediaItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_import_files", { paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaItem(id: string) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaThumbnail(id: string) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_thumbnail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async mediaFit(id: string, network: NetworkId) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_fit", { id, network }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async mediaHostGet() : Promise<Result<MediaHostSettings, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("media_host_get") };
@@ -803,6 +835,10 @@ export type LiveCredentials = { network: NetworkId; clientId: string;
  */
 clientSecret: string | null }
 /**
+ * The image formats Herald keeps and the networks take.
+ */
+export type MediaFormat = "jpeg" | "png" | "gif"
+/**
  * The result of "Test connection": a small object stored, read back through the address a
  * network would get, and deleted.
  */
@@ -882,6 +918,26 @@ deleteAfterPublish: boolean;
  */
 demo: boolean }
 /**
+ * One photo of the library.
+ */
+export type MediaItem = { 
+/**
+ * The SHA-256 of its bytes, lowercase hex: the same photo added twice is kept once.
+ */
+id: string; 
+/**
+ * The file name it was added with (for people; never used to find the file).
+ */
+name: string; format: MediaFormat; bytes: number; width: number; height: number; 
+/**
+ * It carries a location (EXIF GPS); Herald removes it from what it sends.
+ */
+hasLocation: boolean; 
+/**
+ * A fitted copy: the photo it was made from (left untouched).
+ */
+fittedFrom: string | null }
+/**
  * What to do with missed posts.
  */
 export type MissedAction = 
@@ -959,9 +1015,13 @@ export type Post = { id: string; text: string; link: string | null; state: PostS
 images: string[]; attempts: Attempt[]; createdAt: string; updatedAt: string }
 export type PostProblem = { code: ProblemCode; limit: number | null; count: number | null; 
 /**
- * The image file the problem is about, as the user chose it.
+ * The photo the problem is about (its media id).
  */
-image?: string | null }
+image?: string | null; 
+/**
+ * A fitted copy of that photo (smaller, or JPEG) would fix it: the composer offers one.
+ */
+fixable?: boolean }
 export type PostState = "draft" | "scheduled"
 export type PostTarget = { accountId: string; variant: string | null; 
 /**
