@@ -178,3 +178,33 @@ async fn thumbnails_are_made_once_and_locations_are_noticed() {
     std::fs::remove_file(&thumb).unwrap();
     assert_eq!(w.herald.media_thumbnail(&plain.id).await.unwrap(), url);
 }
+
+#[tokio::test]
+async fn what_is_sent_carries_no_location_but_the_same_pixels() {
+    let w = world().await;
+    use_network(&w, NetworkId::Facebook, None).await;
+    let fb = connect_all(&w, NetworkId::Facebook).await;
+    w.herald.start_scheduler().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let original = with_gps(&noisy_jpeg(640, 480, 85));
+    let item = w.herald.media_import_files(&[write(&dir, "gps.jpg", &original)]).await.unwrap().remove(0);
+    assert!(item.has_location);
+    let mut post = draft("Dal forno", &[&fb[0]], Utc::now());
+    post.images = vec![item.id.clone()];
+    let saved = w.herald.posts_save_draft(&post).await.unwrap();
+    w.herald.posts_schedule(&saved.id).await.unwrap();
+    let attempts = scheduler_common::settled(&w.herald, &saved.id, std::time::Duration::from_secs(20)).await;
+    assert_eq!(attempts[0].state, herald_core::api::AttemptState::Published, "{attempts:?}");
+
+    let sent = herald_core::media::exif::strip_location(&original).unwrap().into_owned();
+    assert_ne!(sent, original);
+    let received = &w.sandbox.published()[0].media[0];
+    assert_eq!(received, &format!("upload:{}:{}", sent.len(), sha256(&sent)), "Facebook got the stripped copy");
+    let exif = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&sent));
+    assert!(exif.is_err() || exif.unwrap().fields().all(|f| f.tag.context() != exif::Context::Gps));
+    let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8().into_raw();
+    assert_eq!(pixels(&sent), pixels(&original), "not re-encoded");
+    // The library keeps the user's photo as it was.
+    let kept = w.herald.config().data_dir.join("media").join(&item.id[..2]).join(format!("{}.jpg", item.id));
+    assert_eq!(std::fs::read(kept).unwrap(), original);
+}

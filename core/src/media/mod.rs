@@ -4,6 +4,7 @@
 //! Thumbnails (`media/thumbs/<id>.jpg`) are made once, at import. A fitted copy (smaller, JPEG)
 //! is a new item; the original is never altered. A photo no post uses any more is freed.
 
+pub mod exif;
 mod process;
 
 use std::path::{Path, PathBuf};
@@ -111,6 +112,19 @@ fn incoming(name: String, bytes: Vec<u8>, fitted_from: Option<String>) -> Result
         fitted_from,
     };
     Ok(Incoming { item, bytes })
+}
+
+/// What is sent for a library photo: without location data (see [`exif`]), or when its
+/// structure cannot be walked, a re-encoded JPEG without any metadata (`None`: not even that).
+pub(crate) async fn sendable(item: MediaItem, bytes: Vec<u8>) -> Option<(MediaItem, Vec<u8>)> {
+    if let Ok(stripped) = exif::strip_location(&bytes) {
+        let stripped = stripped.into_owned();
+        return Some((item, stripped));
+    }
+    tracing::warn!(photo = %item.id, "a photo's metadata could not be walked: sending a re-encoded copy");
+    let copy = tokio::task::spawn_blocking(move || process::fit(&bytes, None, FIT_MAX_SIDE)).await.ok()?.ok()?;
+    let (bytes, width, height) = copy;
+    Some((MediaItem { format: MediaFormat::Jpeg, width, height, has_location: false, ..item }, bytes))
 }
 
 impl Herald {

@@ -17,6 +17,11 @@ impl crate::Herald {
             let Some((item, bytes)) = self.media_bytes(id).await? else {
                 return Ok(Err(PublishFailure::Rejected(format!("photo {} cannot be read", index + 1))));
             };
+            // Never where it was taken: location data out (pixels untouched), or, for a file
+            // whose structure cannot be walked, a re-encoded copy without any metadata.
+            let Some((item, bytes)) = crate::media::sendable(item, bytes).await else {
+                return Ok(Err(PublishFailure::Rejected(format!("photo {} cannot be read", index + 1))));
+            };
             let (mime, ext) = match item.format {
                 MediaFormat::Jpeg => ("image/jpeg", "jpg"),
                 MediaFormat::Png => ("image/png", "png"),
