@@ -131,6 +131,9 @@ pub struct Booted {
     /// Keeps the in-process sandbox alive for the app's lifetime.
     #[cfg(feature = "demo")]
     pub _sandbox: Option<herald_sandbox::Sandbox>,
+    /// Keeps the demo's local media host (moto) running for the app's lifetime.
+    #[cfg(feature = "demo")]
+    pub _media_host: Option<crate::demo_media::DemoMediaHost>,
 }
 
 pub async fn boot(env: &BootEnv) -> herald_core::Result<Booted> {
@@ -166,6 +169,8 @@ fn live(herald: Arc<Herald>, forced: bool) -> Booted {
         recovery,
         #[cfg(feature = "demo")]
         _sandbox: None,
+        #[cfg(feature = "demo")]
+        _media_host: None,
     }
 }
 
@@ -255,8 +260,23 @@ async fn boot_demo(env: &BootEnv, live_recovery: Option<Recovery>, forced: bool)
     config.vault_service = DEMO_SERVICE.to_owned();
     let herald = Herald::open(config).await?;
     seed_demo(&herald, &base_url, x_port).await?;
+    // The demo's photos to Instagram and Google go through a local media host, when moto is
+    // installed (a fresh port each start, so saved each time).
+    let media_host = tokio::task::spawn_blocking(crate::demo_media::start).await.ok().flatten();
+    match &media_host {
+        Some(host) => {
+            if let Err(e) = herald.media_host_use_demo(&host.endpoint).await {
+                tracing::warn!("demo: the local media host could not be set up: {e}");
+            }
+        }
+        None => {
+            if herald.media_host_get().await.is_ok_and(|h| h.demo) {
+                herald.media_host_clear().await?;
+            }
+        }
+    }
     let recovery = herald.store().recovery().cloned().or(live_recovery);
-    Ok(Booted { herald, demo: true, forced, recovery, _sandbox: sandbox })
+    Ok(Booted { herald, demo: true, forced, recovery, _sandbox: sandbox, _media_host: media_host })
 }
 
 /// The port the demo X app is registered with ([`herald_sandbox::DEMO_X_REDIRECT_URI`]).
@@ -517,6 +537,29 @@ mod tests {
     /// The demo can sign in to every network out of the box: each sandbox client is saved with
     /// its redirect set-up, each set-up passes the Check against the running sandbox, X moves
     /// off a busy port 8080 to one it can bind, and a deprecated WeChat link is listed.
+    /// The demo brings its own media host (moto, installed by tests/setup.sh): saved as the
+    /// demo's, it stores and serves a photo, and it stops with the demo.
+    #[tokio::test]
+    async fn the_demo_runs_its_own_media_host_and_stops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let booted = boot(&env(&dir, Some("1"))).await.unwrap();
+        let host = booted._media_host.as_ref().expect("moto is installed by tests/setup.sh (HERALD_MOTO_SERVER)");
+        let endpoint = host.endpoint.clone();
+        let saved = booted.herald.media_host_get().await.unwrap();
+        assert!(saved.configured && saved.demo, "{saved:?}");
+        assert_eq!(saved.endpoint.trim_end_matches('/'), endpoint);
+        let check = booted.herald.media_host_test().await.unwrap();
+        assert!(check.ok, "{check:?}");
+        booted.herald.shutdown().await;
+        drop(booted);
+        let port: u16 = endpoint.rsplit(':').next().unwrap().parse().unwrap();
+        let start = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            assert!(start.elapsed() < std::time::Duration::from_secs(10), "moto still answers after the demo ended");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     #[tokio::test]
     async fn the_demo_seeds_every_network_and_moves_x_off_a_busy_port() {
         use herald_core::api::{AccountStatus, RedirectMode};

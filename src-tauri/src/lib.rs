@@ -3,6 +3,8 @@
 
 mod boot;
 mod commands;
+#[cfg(feature = "demo")]
+mod demo_media;
 mod error;
 mod events;
 mod notify;

@@ -127,6 +127,19 @@ impl MediaHost {
         Err(failure(&answer))
     }
 
+    /// Create the bucket (the demo's local server starts empty); one that exists is fine.
+    pub(crate) async fn create_bucket(&self, http: &net::Client) -> Result<(), HostError> {
+        let signed = rusty_s3::actions::CreateBucket::new(&self.bucket, &self.credentials).sign(REQUEST_SIGNATURE);
+        let request = http.put(signed).header(reqwest::header::CONTENT_LENGTH, "0");
+        let answer =
+            http.send(NAME, request).await.map_err(|e| HostError::new(MediaHostProblem::Unreachable, e.to_string()))?;
+        let exists = String::from_utf8_lossy(&answer.body).contains("BucketAlready");
+        if answer.status.is_success() || exists {
+            return Ok(());
+        }
+        Err(failure(&answer))
+    }
+
     /// Store a small object, read it back through the address a network would get, delete it.
     pub(crate) async fn check(&self, http: &net::Client) -> Result<(), HostError> {
         let key = format!("herald/check-{}.txt", uuid::Uuid::new_v4().simple());

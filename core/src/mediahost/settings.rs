@@ -96,9 +96,25 @@ impl Herald {
         self.save_media_host(input, false).await
     }
 
-    /// Save the demo's own media host (the demo boot does this; shown read-only).
-    pub async fn media_host_save_demo(&self, input: &MediaHostInput) -> Result<MediaHostSettings> {
-        self.save_media_host(input, true).await
+    /// The demo's own media host: a local S3-compatible server (moto) at `endpoint`, started
+    /// by the demo boot. Saves it (shown read-only), creates its bucket, and checks it.
+    pub async fn media_host_use_demo(&self, endpoint: &str) -> Result<MediaHostSettings> {
+        let input = MediaHostInput {
+            endpoint: endpoint.to_owned(),
+            region: "us-east-1".into(),
+            bucket: "herald-demo".into(),
+            access_key_id: "herald-demo".into(),
+            secret_access_key: Some("herald-demo-local-secret".into()),
+            path_style: true,
+            public_base_url: None,
+            url_ttl_minutes: DEFAULT_TTL_MINUTES,
+            delete_after_publish: true,
+        };
+        let settings = self.save_media_host(&input, true).await?;
+        let host =
+            self.media_host().await?.ok_or_else(|| Error::Internal("the demo media host was not saved".into()))?;
+        host.create_bucket(&self.http).await.map_err(|e| Error::Network { network: "media host", detail: e.detail })?;
+        Ok(settings)
     }
 
     async fn save_media_host(&self, input: &MediaHostInput, demo: bool) -> Result<MediaHostSettings> {
