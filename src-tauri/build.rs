@@ -47,6 +47,15 @@ const COMMANDS: &[&str] = &[
     "posts_open_permalink",
     "settings_autostart_get",
     "settings_autostart_set",
+    "media_pick_files",
+    "media_import_files",
+    "media_item",
+    "media_thumbnail",
+    "media_fit",
+    "media_host_get",
+    "media_host_save",
+    "media_host_test",
+    "media_host_clear",
 ];
 
 fn main() {

@@ -82,6 +82,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::shell::posts_open_permalink,
             commands::shell::settings_autostart_get,
             commands::shell::settings_autostart_set,
+            commands::media::media_pick_files,
             commands::media::media_import_files,
             commands::media::media_item,
             commands::media::media_thumbnail,
@@ -136,6 +137,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::Builder::new().arg(window::IN_TRAY_ARG).build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             tracing::debug!(ms = started.elapsed().as_millis() as u64, "setup");

@@ -13,6 +13,8 @@ import {
   type ConnectFlow,
   type ConnectSetup,
   type DraftInput,
+  type MediaHostSettings,
+  type MediaItem,
   type NetworkInfo,
   type Post,
   type PostsSettings,
@@ -207,6 +209,38 @@ export function appError(code: AppError['code'], message = `backend says ${code}
 }
 
 /** A fake of the whole ipc module; every command is a vi.fn you can re-program. */
+export function mediaItem(overrides: Partial<MediaItem> = {}): MediaItem {
+  return {
+    id: 'a'.repeat(64),
+    name: 'focaccia.jpg',
+    format: 'jpeg',
+    bytes: 850_000,
+    width: 1600,
+    height: 1200,
+    hasLocation: false,
+    fittedFrom: null,
+    ...overrides,
+  };
+}
+
+export function mediaHost(overrides: Partial<MediaHostSettings> & { secretAccessKey?: unknown } = {}): MediaHostSettings {
+  const { secretAccessKey: _secret, ...rest } = overrides;
+  return {
+    configured: false,
+    endpoint: '',
+    region: '',
+    bucket: '',
+    accessKeyId: '',
+    hasSecret: false,
+    pathStyle: false,
+    publicBaseUrl: null,
+    urlTtlMinutes: 60,
+    deleteAfterPublish: true,
+    demo: false,
+    ...rest,
+  };
+}
+
 export function fakeApi(state: { accounts?: Account[] } = {}) {
   let accounts = state.accounts ?? [];
   const listeners = new Set<() => void>();
@@ -274,6 +308,21 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       listeners.add(cb);
       return () => listeners.delete(cb);
     }),
+    mediaPickFiles: vi.fn<Api['mediaPickFiles']>(async () => [mediaItem()]),
+    mediaImportFiles: vi.fn<Api['mediaImportFiles']>(async (paths) =>
+      paths.map((p, i) => mediaItem({ id: `${String(i + 1).repeat(64)}`.slice(0, 64), name: p.split('/').pop() ?? p })),
+    ),
+    mediaItem: vi.fn<Api['mediaItem']>(async (id) => mediaItem({ id })),
+    mediaThumbnail: vi.fn<Api['mediaThumbnail']>(async (id) => `data:image/jpeg;base64,${id.slice(0, 8)}`),
+    mediaFit: vi.fn<Api['mediaFit']>(async (id) =>
+      mediaItem({ id: 'f'.repeat(64), name: 'forno (fitted).jpg', bytes: 2_900_000, fittedFrom: id }),
+    ),
+    mediaHostGet: vi.fn<Api['mediaHostGet']>(async () => mediaHost()),
+    mediaHostSave: vi.fn<Api['mediaHostSave']>(async (input) =>
+      mediaHost({ ...input, configured: true, hasSecret: true }),
+    ),
+    mediaHostTest: vi.fn<Api['mediaHostTest']>(async () => ({ ok: true, problem: null, detail: null })),
+    mediaHostClear: vi.fn<Api['mediaHostClear']>(async () => null),
     postsSaveDraft: vi.fn<Api['postsSaveDraft']>(async (draft) => post({ id: draft.id ?? 'post-1' }, draft)),
     postsGet: vi.fn<Api['postsGet']>(async (id) => post({ id })),
     postsCheck: vi.fn<Api['postsCheck']>(async () => []),

@@ -404,6 +404,18 @@ async settingsAutostartSet(enabled: boolean) : Promise<Result<boolean, IpcError>
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * "Add photos…": the system's file dialog (opened here, so the web view never handles paths),
+ * then the chosen photos go into the library. Cancelled: no photos.
+ */
+async mediaPickFiles(title: string) : Promise<Result<MediaItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_pick_files", { title }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async mediaImportFiles(paths: string[]) : Promise<Result<MediaItem[], IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("media_import_files", { paths }) };

@@ -27,6 +27,10 @@ import type {
   ImportSummary,
   IpcError,
   LiveCredentials,
+  MediaHostCheck,
+  MediaHostInput,
+  MediaHostSettings,
+  MediaItem,
   MissedAction,
   MissedPost,
   ModeStatus,
@@ -81,6 +85,12 @@ export type {
   IpcError,
   KeyringStatus,
   LiveCredentials,
+  MediaFormat,
+  MediaHostCheck,
+  MediaHostInput,
+  MediaHostProblem,
+  MediaHostSettings,
+  MediaItem,
   MissedAction,
   MissedPost,
   ModeStatus,
@@ -240,6 +250,24 @@ export const ipc = {
   postsMissed: (): Promise<MissedPost[]> => call(() => commands.postsMissed()),
   postsResolveMissed: (attemptIds: string[], action: MissedAction): Promise<null> =>
     call(() => commands.postsResolveMissed(attemptIds, action)),
+  /**
+   * "Add photos…": the system's file dialog, opened by the core (the web view never sees file
+   * paths); the chosen photos come back added to the library. Cancelled: an empty list.
+   */
+  mediaPickFiles: (title: string): Promise<MediaItem[]> => call(() => commands.mediaPickFiles(title)),
+  /** Adds dropped files to the library, all or nothing (a bad file is named in the error). */
+  mediaImportFiles: (paths: string[]): Promise<MediaItem[]> => call(() => commands.mediaImportFiles(paths)),
+  mediaItem: (id: string): Promise<MediaItem> => call(() => commands.mediaItem(id)),
+  /** A `data:image/jpeg;base64,…` thumbnail (made once, cached by the core). */
+  mediaThumbnail: (id: string): Promise<string> => call(() => commands.mediaThumbnail(id)),
+  /** A fitted copy (JPEG, within the network's limit); the original stays as it is. */
+  mediaFit: (id: string, network: NetworkId): Promise<MediaItem> => call(() => commands.mediaFit(id, network)),
+  mediaHostGet: (): Promise<MediaHostSettings> => call(() => commands.mediaHostGet()),
+  /** A `null` secret keeps the stored one. */
+  mediaHostSave: (input: MediaHostInput): Promise<MediaHostSettings> => call(() => commands.mediaHostSave(input)),
+  /** Stores a small file, reads it back through the address a network gets, deletes it. */
+  mediaHostTest: (): Promise<MediaHostCheck> => call(() => commands.mediaHostTest()),
+  mediaHostClear: (): Promise<null> => call(() => commands.mediaHostClear()),
   /** Calls `cb` with the local paths of files dropped on the window. */
   onFileDrop: async (cb: (paths: string[]) => void): Promise<Unlisten> => {
     try {
@@ -299,6 +327,7 @@ export type StartupApi = Pick<Api, 'settingsAutostartGet' | 'settingsAutostartSe
 export type SettingsApi = TransferApi &
   ModeApi &
   PostsSettingsApi &
+  MediaHostApi &
   StartupApi &
   Pick<
     Api,
@@ -313,11 +342,18 @@ export type SettingsApi = TransferApi &
 /** The posts' settings section. */
 export type PostsSettingsApi = Pick<Api, 'postsSettingsGet' | 'postsSettingsSave'>;
 
+/** The media host's settings section. */
+export type MediaHostApi = Pick<Api, 'mediaHostGet' | 'mediaHostSave' | 'mediaHostTest' | 'mediaHostClear'>;
+
+/** Photos: the picker, dropped files, thumbnails and fitted copies. */
+export type MediaApi = Pick<Api, 'mediaPickFiles' | 'mediaImportFiles' | 'mediaItem' | 'mediaThumbnail' | 'mediaFit'>;
+
 /** The catch-up prompt. */
 export type PublishingApi = Pick<Api, 'postsResolveMissed'>;
 
 /** What the posts pages (composer, calendar, bulk, archive) need. */
 export type PostsApi = PostsSettingsApi &
+  MediaApi &
   Pick<
     Api,
     | 'accountsList'

@@ -81,3 +81,19 @@ describe('Composer', () => {
     expect(onclose).not.toHaveBeenCalled();
   });
 });
+
+describe('Composer photos', () => {
+  it('says plainly which targets need a media host and links to its settings', async () => {
+    const backend = fakeApi({ accounts: accounts() });
+    const onopenSettings = vi.fn();
+    const user = userEvent.setup();
+    render(Composer, { api: backend.api, accounts: accounts(), settings: postsSettings(), onclose: vi.fn(), onopenSettings });
+    backend.api.postsCheck.mockResolvedValue([
+      { accountId: 'acc-g', network: 'google_business', length: 4, limit: 1500, problems: [{ code: 'media_host_required', limit: null, count: null, image: null, fixable: false }] },
+    ]);
+    await user.click(screen.getByTestId('target-acc-g'));
+    expect(await screen.findByTestId('media-host-needed')).toHaveTextContent('Google Business Profile take photos only from a web address');
+    await user.click(screen.getByTestId('media-host-link'));
+    expect(onopenSettings).toHaveBeenCalledWith('media-host');
+  });
+});

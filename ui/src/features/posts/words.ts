@@ -16,6 +16,7 @@ import type {
 } from '../../ipc';
 import type { MessageKey } from '../../i18n/en';
 import { getLocale, t, tList } from '../../i18n/index.svelte';
+import { nameOf } from './media.svelte';
 
 export const PROBLEM_KEYS: Record<ProblemCode, MessageKey> = {
   text_empty: 'problem.text_empty',
@@ -115,7 +116,7 @@ export function problemText(problem: Pick<PostProblem, 'code' | 'limit' | 'count
     limit,
     count,
     over: Math.max(0, count - limit),
-    image: problem.image ? fileName(problem.image) : '',
+    image: problem.image ? nameOf(problem.image) : '',
     limitSize: bytes(limit),
     countSize: bytes(count),
     limitRatio: ratio(limit),
