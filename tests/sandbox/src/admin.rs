@@ -46,6 +46,7 @@ pub(crate) fn router(token: String) -> Router<Shared> {
         .route("/__sandbox/faults", post(inject).delete(clear_faults))
         .route("/__sandbox/secrets", get(secrets))
         .route("/__sandbox/hits", get(hits))
+        .route("/__sandbox/published", get(published))
         .route("/__sandbox/revoke-all", post(revoke_all))
         .route_layer(middleware::from_fn_with_state(token, guard))
 }
@@ -131,6 +132,18 @@ async fn secrets(State(shared): State<Shared>) -> Response {
 async fn hits(State(shared): State<Shared>) -> Response {
     let hits = lock(&shared).hits.clone();
     http::json(StatusCode::OK, &json!(hits))
+}
+
+/// What was published, oldest first: network, author, id, text and each photo's upload label
+/// (`upload:{bytes}:{sha256}`) — what e2e specs compare against.
+async fn published(State(shared): State<Shared>) -> Response {
+    let list: Vec<serde_json::Value> = lock(&shared)
+        .nets
+        .published
+        .iter()
+        .map(|p| json!({ "network": p.network, "author": p.author, "id": p.id, "text": p.text, "media": p.media }))
+        .collect();
+    http::json(StatusCode::OK, &json!(list))
 }
 
 async fn revoke_all(State(shared): State<Shared>) -> StatusCode {
