@@ -204,6 +204,12 @@ async fn what_is_sent_carries_no_location_but_the_same_pixels() {
     assert!(exif.is_err() || exif.unwrap().fields().all(|f| f.tag.context() != exif::Context::Gps));
     let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8().into_raw();
     assert_eq!(pixels(&sent), pixels(&original), "not re-encoded");
+    // The archive and the calendar show the post's photo.
+    let archive = w.herald.posts_archive(&herald_core::api::ArchiveFilter::default()).await.unwrap();
+    assert_eq!(archive.entries[0].first_image.as_deref(), Some(item.id.as_str()));
+    let day = chrono::Duration::days(1);
+    let month = w.herald.posts_calendar(Utc::now() - day, Utc::now() + day).await.unwrap();
+    assert_eq!(month[0].first_image.as_deref(), Some(item.id.as_str()));
     // The library keeps the user's photo as it was.
     let kept = w.herald.config().data_dir.join("media").join(&item.id[..2]).join(format!("{}.jpg", item.id));
     assert_eq!(std::fs::read(kept).unwrap(), original);

@@ -55,5 +55,5 @@ pids+=($!)
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/"$HERALD_E2E_DRIVER_PORT") 2>/dev/null && break; sleep 0.1; done
 
 status=0
-(cd "$here" && HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" node --test --test-reporter=spec --test-concurrency=1 specs/) || status=$?
+(cd "$here" && HERALD_SANDBOX_ADMIN_TOKEN="$admin_token" node --test --test-reporter=spec --test-concurrency=1 ${HERALD_E2E_SPECS:-specs/}) || status=$?
 exit $status

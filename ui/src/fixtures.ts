@@ -149,6 +149,7 @@ export function calendarEntry(overrides: Partial<CalendarEntry> = {}): CalendarE
     permalink: null,
     reason: null,
     needsReconnect: false,
+    firstImage: null,
     ...overrides,
   };
 }
@@ -180,6 +181,7 @@ export function archiveEntry(overrides: Partial<Attempt> = {}, entry: Partial<Om
     attempt: attempt(overrides),
     accountName: 'Bottega Rossi',
     excerpt: 'Fresh focaccia today',
+    firstImage: null,
     ...entry,
   };
 }

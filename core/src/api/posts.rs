@@ -359,6 +359,8 @@ pub struct CalendarEntry {
     pub reason: Option<AttemptReason>,
     /// The account must be reconnected before this post can publish.
     pub needs_reconnect: bool,
+    /// The post's first photo (a media id), for a thumbnail.
+    pub first_image: Option<String>,
 }
 
 /// Which attempts the archive lists. `before` is the `next` cursor of the previous page.
@@ -382,6 +384,8 @@ pub struct ArchiveEntry {
     pub account_name: Option<String>,
     /// The start of the text published there, at most 120 characters.
     pub excerpt: String,
+    /// The post's first photo (a media id), for a thumbnail.
+    pub first_image: Option<String>,
 }
 
 /// Newest first; `next` continues after the last entry (`None`: nothing older).

@@ -427,6 +427,7 @@ type CalendarRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 #[derive(FromRow)]
@@ -435,6 +436,7 @@ struct ArchiveRow {
     attempt: AttemptRow,
     account_name: Option<String>,
     excerpt: String,
+    first_image: Option<String>,
 }
 
 /// What a state change found when its condition did not hold.
@@ -457,7 +459,8 @@ impl Store {
         // each), so thousands of entries cost more in decoding than in SQLite itself.
         let (json,): (String,) = sqlx::query_as(
             "SELECT json_group_array(json_array(post_id, attempt_id, account_id, network, at, zone, state, \
-               excerpt, permalink, reason, reconnect)) FROM ( \
+               excerpt, permalink, reason, reconnect, \
+               (SELECT i.path FROM post_images i WHERE i.post_id = m.post_id ORDER BY i.position LIMIT 1))) FROM ( \
              SELECT a.post_id AS post_id, a.id AS attempt_id, a.account_id AS account_id, a.network AS network, \
                a.due_at AS at, \
                COALESCE(a.zone, (SELECT zone FROM posts WHERE id = a.post_id)) AS zone, a.state AS state, \
@@ -474,7 +477,7 @@ impl Store {
              JOIN post_targets t ON t.post_id = p.id \
              LEFT JOIN accounts c ON c.id = t.account_id \
              WHERE p.state = 'draft' AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2 \
-             ORDER BY 5, 1, 3)",
+             ORDER BY 5, 1, 3) m",
         )
         .bind(ms(from))
         .bind(ms(to))
@@ -485,7 +488,20 @@ impl Store {
         let mut entries: Vec<CalendarEntry> = rows
             .into_iter()
             .map(
-                |(post_id, attempt_id, account_id, network, at, zone, state, excerpt, permalink, reason, reconnect)| {
+                |(
+                    post_id,
+                    attempt_id,
+                    account_id,
+                    network,
+                    at,
+                    zone,
+                    state,
+                    excerpt,
+                    permalink,
+                    reason,
+                    reconnect,
+                    first_image,
+                )| {
                     CalendarEntry {
                         post_id,
                         attempt_id,
@@ -498,6 +514,7 @@ impl Store {
                         permalink,
                         reason: reason.as_deref().and_then(AttemptReason::parse),
                         needs_reconnect: reconnect != 0,
+                        first_image,
                     }
                 },
             )
@@ -511,7 +528,8 @@ impl Store {
     /// Returns the page and the cursor of its last entry when there may be more.
     pub async fn archive(&self, filter: &ArchiveFilter, limit: u32) -> Result<(Vec<ArchiveEntry>, Option<String>)> {
         let mut sql = format!(
-            "SELECT {}, c.display_name AS account_name, substr(COALESCE(t.variant, p.text), 1, 120) AS excerpt \
+            "SELECT {}, c.display_name AS account_name, substr(COALESCE(t.variant, p.text), 1, 120) AS excerpt, \
+             (SELECT i.path FROM post_images i WHERE i.post_id = a.post_id ORDER BY i.position LIMIT 1) AS first_image \
              FROM publish_attempts a CROSS JOIN posts p ON p.id = a.post_id \
              LEFT JOIN post_targets t ON t.post_id = a.post_id AND t.account_id = a.account_id \
              LEFT JOIN accounts c ON c.id = a.account_id WHERE 1",
@@ -553,6 +571,7 @@ impl Store {
                     attempt: r.attempt.into_attempt()?,
                     account_name: r.account_name,
                     excerpt: r.excerpt,
+                    first_image: r.first_image,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

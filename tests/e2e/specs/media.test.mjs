@@ -58,10 +58,12 @@ function pickInDialog(title, path) {
     .toString()
     .trim()
     .split("\n")[0];
-  execFileSync("xdotool", ["windowactivate", "--sync", window]);
-  execFileSync("xdotool", ["key", "--window", window, "ctrl+l"]);
-  execFileSync("xdotool", ["type", "--window", window, "--delay", "20", path]);
-  execFileSync("xdotool", ["key", "--window", window, "Return"]);
+  // Xvfb runs no window manager: focus the dialog directly, then type through XTEST (real key
+  // events, which GTK takes; events sent to a window are ignored by it).
+  execFileSync("xdotool", ["windowfocus", "--sync", window]);
+  execFileSync("xdotool", ["sleep", "0.3", "key", "ctrl+l"]);
+  execFileSync("xdotool", ["sleep", "0.3", "type", "--delay", "20", path]);
+  execFileSync("xdotool", ["sleep", "0.3", "key", "Return"]);
 }
 
 useApp();
@@ -123,6 +125,9 @@ test("a photo added with the file picker is shown, published to X, and listed wi
     async () => (await (await item()).isExisting()) && (await (await item()).getAttribute("data-state")) === "published",
     { timeout: 150_000, ...slow, timeoutMsg: "the photo post should be published about a minute after its time" },
   );
+  const thumbInArchive = await (await item()).$('[data-testid="archive-thumb"]');
+  await thumbInArchive.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the archive row shows the photo" });
+  assert.match(await thumbInArchive.getAttribute("src"), /^data:image\/jpeg;base64,/);
   await browser.saveScreenshot(join(out, "31-archive-photo.png"));
 
   const published = await (await admin("published", undefined, "GET")).json();

@@ -537,7 +537,11 @@ accountName: string | null;
 /**
  * The start of the text published there, at most 120 characters.
  */
-excerpt: string }
+excerpt: string; 
+/**
+ * The post's first photo (a media id), for a thumbnail.
+ */
+firstImage: string | null }
 /**
  * Which attempts the archive lists. `before` is the `next` cursor of the previous page.
  */
@@ -672,7 +676,11 @@ excerpt: string; permalink: string | null; reason: AttemptReason | null;
 /**
  * The account must be reconnected before this post can publish.
  */
-needsReconnect: boolean }
+needsReconnect: boolean; 
+/**
+ * The post's first photo (a media id), for a thumbnail.
+ */
+firstImage: string | null }
 /**
  * Something the user may connect after consenting (a page, a location...).
  */

@@ -5,6 +5,17 @@ import { account, archiveEntry, fakeApi } from '../../fixtures';
 import ArchivePage from './ArchivePage.svelte';
 
 describe('ArchivePage', () => {
+  it("shows each post's first photo as a thumbnail", async () => {
+    const backend = fakeApi({ accounts: [account()] });
+    const photo = 'c'.repeat(64);
+    backend.api.postsArchive.mockResolvedValue({ entries: [archiveEntry({}, { firstImage: photo })], next: null });
+    render(ArchivePage, { api: backend.api });
+    const thumb = await screen.findByTestId('archive-thumb');
+    expect(thumb).toHaveAttribute('src', `data:image/jpeg;base64,${photo.slice(0, 8)}`);
+    expect(thumb).toHaveAttribute('alt', 'Photo focaccia.jpg');
+    expect(backend.api.mediaThumbnail).toHaveBeenCalledWith(photo);
+  });
+
   it('filters by state and account', async () => {
     const backend = fakeApi({ accounts: [account()] });
     const user = userEvent.setup();
