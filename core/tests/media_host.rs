@@ -175,3 +175,39 @@ async fn the_secret_key_is_kept_in_the_keyring_only_and_never_shown_back() {
     assert!(!w.herald.media_host_get().await.unwrap().configured);
     assert!(w.herald.vault().media_host_secret().await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn several_photos_make_an_instagram_carousel_in_order() {
+    let moto = Moto::start().await;
+    let w = world().await;
+    use_network(&w, NetworkId::Instagram, None).await;
+    let ig = connect_all(&w, NetworkId::Instagram).await;
+    w.herald.media_host_save(&moto.input()).await.unwrap();
+    w.herald.start_scheduler().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ids = Vec::new();
+    let mut labels = Vec::new();
+    for (i, kb) in [120, 90, 60].into_iter().enumerate() {
+        // Three different files: a comment segment with the index right after SOI.
+        let mut bytes = photo(kb);
+        bytes.splice(2..2, [0xFF, 0xFE, 0x00, 0x03, i as u8]);
+        let path = dir.path().join(format!("{i}.jpg"));
+        std::fs::write(&path, &bytes).unwrap();
+        ids.push(w.herald.media_import_files(&[path.display().to_string()]).await.unwrap().remove(0).id);
+        labels.push(label(&bytes));
+    }
+    let mut post = draft("Tre foto dal forno", &[&ig[0]], Utc::now());
+    post.images = ids;
+    let saved = w.herald.posts_save_draft(&post).await.unwrap();
+    assert_eq!(w.herald.posts_schedule(&saved.id).await.unwrap().state, PostState::Scheduled);
+    let attempts = settled(&w.herald, &saved.id, Duration::from_secs(60)).await;
+    assert_eq!(attempts[0].state, AttemptState::Published, "{attempts:?}");
+    let published = w.sandbox.published();
+    assert_eq!(published.len(), 1, "one carousel post");
+    assert_eq!(published[0].media, labels, "every photo, in order");
+    let start = std::time::Instant::now();
+    while !moto.keys().await.is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(5), "left on the bucket: {:?}", moto.keys().await);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -109,7 +109,7 @@ fn images_are_checked_per_network() {
         vec![(ImageTooLarge, Some(4 * 1024 * 1024 - 1), Some(5 * MB as u32), true)]
     );
     assert_eq!(codes(Facebook, &many(11)), vec![(TooManyImages, Some(10), Some(11), false)]);
-    // Instagram: JPEG only, ≤ 8 MB, 4:5 … 1.91:1, one photo (carousels later); an image is required.
+    // Instagram: JPEG only, ≤ 8 MB, 4:5 … 1.91:1, a carousel of up to 10; an image is required.
     assert_eq!(codes(Instagram, &[]), vec![(MediaRequired, None, None, false)]);
     assert_eq!(codes(Instagram, &[portrait.clone()]), vec![]);
     assert_eq!(codes(Instagram, &[logo.clone()]), vec![(ImageTypeNotAllowed, None, None, true)]);
@@ -119,7 +119,8 @@ fn images_are_checked_per_network() {
         codes(Instagram, &[big9.clone()]),
         vec![(ImageTooLarge, Some(8 * MB as u32), Some(9 * MB as u32), true)]
     );
-    assert_eq!(codes(Instagram, &many(2)), vec![(TooManyImages, Some(1), Some(2), false)]);
+    assert_eq!(codes(Instagram, &many(10)), vec![]);
+    assert_eq!(codes(Instagram, &many(11)), vec![(TooManyImages, Some(10), Some(11), false)]);
     // X: JPEG, PNG, GIF ≤ 5 MB, up to 4, uploaded by Herald.
     assert_eq!(codes(X, &[anim.clone(), logo.clone()]), vec![]);
     assert_eq!(codes(X, &many(5)), vec![(TooManyImages, Some(4), Some(5), false)]);

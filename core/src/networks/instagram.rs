@@ -43,8 +43,8 @@ pub const SPEC: NetworkSpec = NetworkSpec {
         max_hashtags: Some(30),
         publish_ready: true,
         images: super::ImageLimits {
-            // One photo per post until carousels (2–10) are published.
-            max_count: 1,
+            // One photo, or a carousel of up to 10.
+            max_count: 10,
             max_bytes: Some(8 * 1024 * 1024),
             formats: &[super::ImageFormat::Jpeg],
             aspect_milli: Some((800, 1910)),

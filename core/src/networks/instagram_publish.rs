@@ -3,7 +3,9 @@
 //! ([`PublishImage::url`]). `POST /{ig-id}/media` (`image_url`, `caption`) creates a container →
 //! `GET /{container}?fields=status_code,status` until `FINISHED` (`IN_PROGRESS` meanwhile;
 //! `ERROR` or `EXPIRED` end it) → `POST /{ig-id}/media_publish` (`creation_id`) publishes it,
-//! and `GET /{media-id}?fields=permalink` gives its address.
+//! and `GET /{media-id}?fields=permalink` gives its address. Several photos make a carousel:
+//! one item container per photo (`is_carousel_item=true`, each waited for), then a `CAROUSEL`
+//! container with their ids as `children` and the caption, published the same way.
 //!
 //! Sources: <https://developers.facebook.com/docs/instagram-platform/content-publishing>, the
 //! IG container reference (`status_code`), and the error codes reference.
@@ -68,33 +70,38 @@ pub(crate) async fn publish(
     if !is_graph_id(user) {
         return Err(F::Rejected(format!("\"{}\" is not an Instagram account id", bounded_text(user, 40))));
     }
-    let image = match post.images {
-        [] => return Err(F::NeedsImage),
-        [one] => one,
-        _ => return Err(F::Rejected("Herald publishes one photo per Instagram post in this version".into())),
-    };
-    let Some(image_url) = &image.url else {
-        return Err(F::NotSent("no media host address for the photo".into()));
-    };
+    if post.images.is_empty() {
+        return Err(F::NeedsImage);
+    }
+    let mut addresses = Vec::with_capacity(post.images.len());
+    for image in post.images {
+        let Some(address) = &image.url else {
+            return Err(F::NotSent("no media host address for the photo".into()));
+        };
+        addresses.push(address.as_str());
+    }
     let token = tokens.access_token.expose();
     let caption = match post.link {
         // Instagram makes no link in a caption clickable, but the text is kept as written.
         Some(link) => format!("{}\n\n{link}", post.text.trim_end()),
         None => post.text.to_owned(),
     };
-    let form = [("image_url", image_url.as_str()), ("caption", caption.as_str())];
-    let request = ctx.http.post(url(ctx, &format!("{user}/media"))?).bearer_auth(token).form(&form);
-    let answer = ctx.http.send(NAME, request).await.map_err(|e| F::NotSent(e.to_string()))?;
-    if !answer.status.is_success() {
-        return Err(before_publish(&answer, &account.display_name));
-    }
-    let container = serde_json::from_slice::<Created>(&answer.body)
-        .ok()
-        .map(|c| c.id)
-        .filter(|id| is_graph_id(id))
-        .ok_or_else(|| F::NotSent("Instagram's answer named no container".into()))?;
-
-    wait_until_finished(ctx, token, &container, &account.display_name).await?;
+    let who = account.display_name.as_str();
+    let container = if let [one] = addresses.as_slice() {
+        container(ctx, token, user, &[("image_url", one), ("caption", caption.as_str())], who).await?
+    } else {
+        let mut children = Vec::with_capacity(addresses.len());
+        for address in &addresses {
+            let item =
+                container(ctx, token, user, &[("image_url", address), ("is_carousel_item", "true")], who).await?;
+            wait_until_finished(ctx, token, &item, who).await?;
+            children.push(item);
+        }
+        let children = children.join(",");
+        let form = [("media_type", "CAROUSEL"), ("children", children.as_str()), ("caption", caption.as_str())];
+        container(ctx, token, user, &form, who).await?
+    };
+    wait_until_finished(ctx, token, &container, who).await?;
 
     let request = ctx
         .http
@@ -117,6 +124,26 @@ pub(crate) async fn publish(
     };
     let permalink = permalink(ctx, token, &media).await;
     Ok(PublishedPost { id: media, permalink })
+}
+
+/// `POST /{ig-id}/media` with `form`: the new container's id (nothing is published yet).
+async fn container(
+    ctx: &PublishCtx<'_>,
+    token: &str,
+    user: &str,
+    form: &[(&str, &str)],
+    who: &str,
+) -> Result<String, F> {
+    let request = ctx.http.post(url(ctx, &format!("{user}/media"))?).bearer_auth(token).form(form);
+    let answer = ctx.http.send(NAME, request).await.map_err(|e| F::NotSent(e.to_string()))?;
+    if !answer.status.is_success() {
+        return Err(before_publish(&answer, who));
+    }
+    serde_json::from_slice::<Created>(&answer.body)
+        .ok()
+        .map(|c| c.id)
+        .filter(|id| is_graph_id(id))
+        .ok_or_else(|| F::NotSent("Instagram's answer named no container".into()))
 }
 
 fn said(answer: &net::Answer) -> String {

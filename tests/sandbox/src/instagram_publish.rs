@@ -62,6 +62,10 @@ pub(crate) struct Container {
     created: Instant,
     /// `None` while the image is being fetched; then the fetched photo's upload label.
     fetched: Option<Result<String, ContainerError>>,
+    /// A carousel item (`is_carousel_item=true`): only a carousel container may use it.
+    item: bool,
+    /// A carousel container: its item containers, in order (no image of its own).
+    children: Vec<String>,
     /// The media id once published.
     published: Option<String>,
 }
@@ -177,14 +181,19 @@ async fn create(call: Call, body: Bytes) -> Response {
     };
     let (id, image_url, timeout) = {
         let st = &mut *guard;
-        if let Some(other) = input.get("media_type").filter(|t| *t != "IMAGE") {
+        let carousel = input.get("media_type") == Some("CAROUSEL");
+        if let Some(other) = input.get("media_type").filter(|t| !matches!(*t, "IMAGE" | "CAROUSEL")) {
             return graph_error(
                 StatusCode::BAD_REQUEST,
                 100,
                 None,
-                &format!("(#100) media_type {other} is not emulated by the sandbox: only IMAGE"),
+                &format!("(#100) media_type {other} is not emulated by the sandbox: only IMAGE and CAROUSEL"),
             );
         }
+        if carousel {
+            return create_carousel(st, owner, &input);
+        }
+        let item = input.get("is_carousel_item") == Some("true");
         let Some(image_url) = input.get("image_url").map(str::to_owned) else {
             return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) The parameter image_url is required");
         };
@@ -213,6 +222,8 @@ async fn create(call: Call, body: Bytes) -> Response {
             created: Instant::now(),
             fetched: None,
             published: None,
+            item,
+            children: Vec::new(),
         };
         st.nets.ig_containers.insert(id.clone(), container);
         (id, image_url, Duration::from_millis(st.nets.instagram_seed.fetch_timeout_ms))
@@ -226,6 +237,60 @@ async fn create(call: Call, body: Bytes) -> Response {
             container.fetched = Some(outcome);
         }
     });
+    http::json(StatusCode::OK, &json!({ "id": id }))
+}
+
+/// `media_type=CAROUSEL` with `children` (2–10 comma-separated ids of FINISHED carousel item
+/// containers of the same account) and the `caption`: a container with no image of its own.
+fn create_carousel(st: &mut SandboxState, owner: String, input: &Input) -> Response {
+    let children: Vec<String> = input
+        .get("children")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !(2..=10).contains(&children.len()) {
+        return graph_error(StatusCode::BAD_REQUEST, 100, None, "(#100) A carousel needs between 2 and 10 children");
+    }
+    let (processing, ttl) = durations(st);
+    for child in &children {
+        let usable = st
+            .nets
+            .ig_containers
+            .get(child)
+            .is_some_and(|c| c.owner == owner && c.item && c.status_code(processing, ttl) == "FINISHED");
+        if !usable {
+            return ig_error(
+                24,
+                2207006,
+                &format!("The carousel item {child} was not found or is not ready, please try again."),
+                "Media not found",
+            );
+        }
+    }
+    let caption = input.get("caption").unwrap_or_default().to_owned();
+    if caption.chars().count() > CAPTION_MAX_CHARS || hashtags(&caption) > MAX_HASHTAGS {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            None,
+            "(#100) The caption is too long or has too many hashtags",
+        );
+    }
+    let id = (17_900_000_000_000_000_u64 + st.nets.ig_containers.len() as u64 + 1).to_string();
+    let container = Container {
+        owner,
+        image_url: String::new(),
+        caption,
+        created: Instant::now(),
+        fetched: Some(Ok(String::new())),
+        published: None,
+        item: false,
+        children,
+    };
+    st.nets.ig_containers.insert(id.clone(), container);
     http::json(StatusCode::OK, &json!({ "id": id }))
 }
 
@@ -373,6 +438,14 @@ async fn publish(call: Call, body: Bytes) -> Response {
     let Some(container) = st.nets.ig_containers.get(&creation_id).filter(|c| c.owner == owner).cloned() else {
         return ig_error(24, 2207006, "The media with id was not found, please try again.", "Media not found");
     };
+    if container.item {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            100,
+            None,
+            "(#100) A carousel item cannot be published on its own: publish its carousel container",
+        );
+    }
     match container.status_code(processing, ttl) {
         "FINISHED" => {}
         "IN_PROGRESS" => {
@@ -415,11 +488,22 @@ async fn publish(call: Call, body: Bytes) -> Response {
     if let Some(stored) = st.nets.ig_containers.get_mut(&creation_id) {
         stored.published = Some(media_id.clone());
     }
-    let label = match &container.fetched {
-        Some(Ok(label)) => label.clone(),
-        _ => container.image_url.clone(),
+    let labels: Vec<String> = if container.children.is_empty() {
+        vec![match &container.fetched {
+            Some(Ok(label)) => label.clone(),
+            _ => container.image_url.clone(),
+        }]
+    } else {
+        container
+            .children
+            .iter()
+            .filter_map(|c| match st.nets.ig_containers.get(c).and_then(|c| c.fetched.clone()) {
+                Some(Ok(label)) => Some(label),
+                _ => None,
+            })
+            .collect()
     };
-    st.nets.record("instagram", &owner, &media_id, &container.caption, vec![label]);
+    st.nets.record("instagram", &owner, &media_id, &container.caption, labels);
     http::json(StatusCode::OK, &json!({ "id": media_id }))
 }
 
