@@ -172,6 +172,7 @@ async fn a_500_or_a_timeout_during_a_check_never_changes_the_status() {
     at(&w.herald, &clock, later).await;
     for a in w.herald.accounts().await.unwrap() {
         assert_eq!(a.status, AccountStatus::NeedsReconnect, "{a:?}");
+        assert!(a.status_since.is_some(), "the card can say since when: {a:?}");
         assert_eq!(a.status_reason, Some(StatusReason::SignInRejected));
         assert_eq!(w.herald.store().status_since(&a.id).await.unwrap(), Some(later), "dated by the clock");
     }

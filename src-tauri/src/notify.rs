@@ -171,6 +171,7 @@ mod tests {
             last_error: None,
             missing_permissions: Vec::new(),
             status_reason: None,
+            status_since: None,
             parent_id: None,
         }
     }

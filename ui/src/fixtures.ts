@@ -75,6 +75,7 @@ export function account(overrides: Partial<Account> = {}): Account {
     lastError: null,
     missingPermissions: [],
     statusReason: null,
+    statusSince: null,
     ...overrides,
   };
 }

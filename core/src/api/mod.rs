@@ -142,6 +142,8 @@ pub struct Account {
     /// Why the account has its status (or why its last check failed), for the UI to word in the
     /// user's language; `last_error` holds only the technical detail.
     pub status_reason: Option<StatusReason>,
+    /// When the account's status last changed (shown with the reason: "since 12 Nov").
+    pub status_since: Option<DateTime<Utc>>,
     /// Google: the `accounts/{id}` the location belongs to (needed to publish); never sent to the UI.
     #[serde(skip)]
     pub parent_id: Option<String>,

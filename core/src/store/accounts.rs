@@ -39,6 +39,7 @@ struct AccountRow {
     last_error: Option<String>,
     missing_permissions: Option<String>,
     status_reason: Option<String>,
+    status_since: Option<DateTime<Utc>>,
     parent_id: Option<String>,
 }
 
@@ -66,13 +67,14 @@ impl AccountRow {
                 .unwrap_or_default(),
             // An unknown code (from a newer build) shows as no reason: the detail still shows.
             status_reason: self.status_reason.as_deref().and_then(StatusReason::parse),
+            status_since: self.status_since,
         };
         Ok((account, self.grant_id))
     }
 }
 
 const SELECT: &str = "SELECT id, network, external_id, kind, display_name, avatar_url, status, grant_id, \
-                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason, parent_id FROM accounts";
+                      connected_at, token_expires_at, last_checked_at, last_error, missing_permissions, status_reason, status_since, parent_id FROM accounts";
 
 impl Store {
     pub async fn accounts(&self) -> Result<Vec<Account>> {

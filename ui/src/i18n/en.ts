@@ -504,6 +504,9 @@ export const en = {
   'mediaHost.problem.refused': "The media host refused the keys. Check the access key ID and the secret.",
   'mediaHost.problem.no_such_bucket': "There is no such bucket at this endpoint (or in this region).",
   'mediaHost.problem.not_readable': "The photo was stored, but its link does not give it back. Check the public address, or leave it empty.",
+  'card.needsReconnectSince': 'Needs reconnecting since {date}',
+  'card.disconnectedSince': 'Disconnected since {date}',
+  'card.lastChecked': 'Last checked {date}',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -508,4 +508,7 @@ export const it: Record<MessageKey, string> = {
   'mediaHost.problem.refused': "L’archivio foto ha rifiutato le chiavi. Controlla l’ID chiave e la chiave segreta.",
   'mediaHost.problem.no_such_bucket': "Non esiste un bucket con questo nome a questo endpoint (o in questa regione).",
   'mediaHost.problem.not_readable': "La foto è stata salvata, ma il suo link non la restituisce. Controlla l’indirizzo pubblico o lascialo vuoto.",
+  'card.needsReconnectSince': 'Da ricollegare dal {date}',
+  'card.disconnectedSince': 'Scollegato dal {date}',
+  'card.lastChecked': 'Ultimo controllo {date}',
 };

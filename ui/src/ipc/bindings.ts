@@ -514,7 +514,11 @@ missingPermissions: string[];
  * Why the account has its status (or why its last check failed), for the UI to word in the
  * user's language; `last_error` holds only the technical detail.
  */
-statusReason: StatusReason | null }
+statusReason: StatusReason | null; 
+/**
+ * When the account's status last changed (shown with the reason: "since 12 Nov").
+ */
+statusSince: string | null }
 export type AccountKind = "page" | "organization" | "location" | "profile"
 export type AccountStatus = "connected" | "needs_reconnect" | "disconnected"
 /**

@@ -17,6 +17,26 @@ function renderCard(overrides: Partial<Account> = {}) {
 }
 
 describe('AccountCard', () => {
+  it('says since when an account needs attention, why, and when it was last checked (en and it)', () => {
+    const { unmount } = renderCard({
+      status: 'needs_reconnect',
+      statusReason: 'sign_in_rejected',
+      statusSince: '2026-11-12T09:30:00Z',
+      lastCheckedAt: '2026-11-20T08:00:00Z',
+    });
+    expect(screen.getByTestId('status-since')).toHaveTextContent('Needs reconnecting since November 12, 2026');
+    expect(screen.getByTestId('last-checked')).toHaveTextContent('Last checked November 20, 2026');
+    unmount();
+    setLocale('it');
+    renderCard({ status: 'disconnected', statusSince: '2026-11-12T09:30:00Z' });
+    expect(screen.getByTestId('status-since')).toHaveTextContent('Scollegato dal 12 novembre 2026');
+  });
+
+  it('says nothing about "since" for a connected account', () => {
+    renderCard({ statusSince: '2026-11-12T09:30:00Z' });
+    expect(screen.queryByTestId('status-since')).not.toBeInTheDocument();
+  });
+
   it('shows the page name, network, kind and its id', () => {
     const { card } = renderCard();
     expect(card).toHaveAttribute('data-account-id', 'acc-1');
