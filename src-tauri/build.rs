@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "accounts_connect_finish",
     "accounts_disconnect",
     "accounts_check",
+    "accounts_check_now",
     "mode_status",
     "mode_use_live",
     "mode_use_demo",

@@ -61,6 +61,9 @@ pub struct Config {
     pub refresh_margin: chrono::Duration,
     /// How long one request to a network may take ([`net::REQUEST_TIMEOUT`]).
     pub request_timeout: Duration,
+    /// How often the health task checks each connection ([`health::CHECK_EVERY`]; the demo may
+    /// shorten it).
+    pub check_every: chrono::Duration,
     /// The wall clock the health task reads (the system clock; a [`clock::TestClock`] in tests).
     pub clock: Arc<dyn clock::Clock>,
 }
@@ -74,6 +77,7 @@ impl Config {
             flow_timeout: Duration::from_secs(5 * 60),
             refresh_margin: chrono::Duration::minutes(10),
             request_timeout: net::REQUEST_TIMEOUT,
+            check_every: health::CHECK_EVERY,
             clock: Arc::new(clock::SystemClock),
         }
     }

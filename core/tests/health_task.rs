@@ -288,3 +288,42 @@ async fn the_task_sleeps_without_a_wake_up_when_nothing_is_due() {
     assert_eq!(w.herald.health_stats().resumes, 0, "the clock stood still: no resume");
     task.abort();
 }
+
+/// "Check connections now": every grant is checked at once, not at its next period, and the
+/// answer comes after that pass; a revoked sign-in is then "needs reconnect" with an event.
+#[tokio::test]
+async fn check_now_checks_every_connection_at_once_and_answers_after_the_pass() {
+    let clock = TestClock::new(Utc::now());
+    let w = world_at(&clock, |_| {}).await;
+    let x = connect_network(&w.herald, NetworkId::X, approve(), &w).await.remove(0);
+    let task = w.herald.start_health().unwrap();
+    settle(&w.herald, clock.now()).await;
+    let checks = w.herald.health_stats().checks;
+
+    // Nothing is due for six hours; asked now, X is checked now, twice asked, twice checked.
+    let listed = w.herald.check_connections_now().await.unwrap();
+    assert_eq!(listed.iter().find(|a| a.id == x.id).unwrap().status, AccountStatus::Connected);
+    assert_eq!(w.herald.health_stats().checks, checks + 1, "one cheap call for the one grant");
+
+    let mut events = w.herald.subscribe();
+    w.sandbox.revoke_all_for_tests();
+    let (first, second) = tokio::join!(w.herald.check_connections_now(), w.herald.check_connections_now());
+    for listed in [first.unwrap(), second.unwrap()] {
+        let seen = listed.iter().find(|a| a.id == x.id).unwrap();
+        assert_eq!(seen.status, AccountStatus::NeedsReconnect, "each answer comes after a pass that saw the revoke");
+        assert_eq!(seen.status_reason, Some(StatusReason::SignInRejected));
+    }
+    let seen = drain(&mut events);
+    assert!(seen.contains(&CoreEvent::AccountsChanged), "the window updates live: {seen:?}");
+    assert_eq!(
+        seen.iter().filter(|e| matches!(e, CoreEvent::Notify { .. })).count(),
+        1,
+        "one notification, however often the user checks: {seen:?}"
+    );
+    assert_eq!(account(&w.herald, &x.id).await.status, AccountStatus::NeedsReconnect);
+    task.abort();
+
+    // Without the task (a headless core) the pass runs in the call.
+    let again = w.herald.check_connections_now().await.unwrap();
+    assert_eq!(again.iter().find(|a| a.id == x.id).unwrap().status, AccountStatus::NeedsReconnect);
+}

@@ -55,6 +55,9 @@ pub struct BootEnv {
     /// `HERALD_SANDBOX_X_PORT`: the X callback port the external sandbox (`HERALD_SANDBOX_URL`)
     /// registered; ignored without it (the in-process sandbox registers the port Herald picks).
     pub sandbox_x_port: Option<u16>,
+    /// `--demo-check-every=<seconds>`: how often the demo checks each connection (6 h unless
+    /// given), so a revoke in the sandbox shows within seconds. Ignored outside the demo.
+    pub demo_check_every: Option<u64>,
 }
 
 impl BootEnv {
@@ -65,6 +68,7 @@ impl BootEnv {
             sandbox_url: std::env::var("HERALD_SANDBOX_URL").ok().filter(|u| !u.is_empty()),
             endpoints_file: std::env::var_os("HERALD_ENDPOINTS_FILE").map(PathBuf::from),
             sandbox_x_port: std::env::var("HERALD_SANDBOX_X_PORT").ok().and_then(|p| p.trim().parse().ok()),
+            demo_check_every: demo_check_every(std::env::args()),
         }
     }
 
@@ -89,6 +93,14 @@ impl BootEnv {
         }
         Ok(config)
     }
+}
+
+/// The value of `--demo-check-every=<seconds>`, if given and at least 1.
+pub fn demo_check_every(args: impl IntoIterator<Item = String>) -> Option<u64> {
+    args.into_iter()
+        .find_map(|arg| arg.strip_prefix("--demo-check-every=").map(|v| v.trim().parse::<u64>().ok()))
+        .flatten()
+        .filter(|&secs| secs >= 1)
 }
 
 /// The mode chosen in Settings, if any. An unreadable or unknown file counts as no choice.
@@ -258,6 +270,10 @@ async fn boot_demo(env: &BootEnv, live_recovery: Option<Recovery>, forced: bool)
     let mut config = Config::new(env.data_dir.join(DEMO_DIR));
     config.endpoints = Endpoints::sandbox(&base_url)?;
     config.vault_service = DEMO_SERVICE.to_owned();
+    if let Some(secs) = env.demo_check_every {
+        tracing::info!(secs, "demo: each connection is checked this often");
+        config.check_every = chrono::Duration::seconds(secs.try_into().unwrap_or(i64::MAX));
+    }
     let herald = Herald::open(config).await?;
     seed_demo(&herald, &base_url, x_port).await?;
     // The demo's photos to Instagram and Google go through a local media host, when moto is
@@ -415,7 +431,17 @@ mod tests {
             sandbox_url: None,
             sandbox_x_port: None,
             endpoints_file: None,
+            demo_check_every: None,
         }
+    }
+
+    #[test]
+    fn the_demo_check_period_comes_from_its_argument() {
+        let args = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(demo_check_every(args(&["herald"])), None);
+        assert_eq!(demo_check_every(args(&["herald", "--demo-check-every=3"])), Some(3));
+        assert_eq!(demo_check_every(args(&["herald", "--demo-check-every=0"])), None);
+        assert_eq!(demo_check_every(args(&["herald", "--demo-check-every=soon"])), None);
     }
 
     async fn mode_of(env: &BootEnv) -> (bool, bool, PathBuf) {

@@ -55,6 +55,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::accounts::accounts_connect_finish,
             commands::accounts::accounts_disconnect,
             commands::accounts::accounts_check,
+            commands::accounts::accounts_check_now,
             commands::mode::mode_status,
             commands::mode::mode_use_live,
             commands::mode::mode_use_demo,

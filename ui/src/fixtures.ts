@@ -292,6 +292,7 @@ export function fakeApi(state: { accounts?: Account[] } = {}) {
       return { revoke: 'revoked', detail: null };
     }),
     accountsCheck: vi.fn<Api['accountsCheck']>(async () => accounts),
+    accountsCheckNow: vi.fn<Api['accountsCheckNow']>(async () => accounts),
     modeStatus: vi.fn<Api['modeStatus']>(async () => ({
       demo: false,
       forced: false,

@@ -1,5 +1,6 @@
 //! Connection health in the background: one task that renews sign-ins ahead of expiry, checks
-//! each grant with one cheap call every [`CHECK_EVERY`] (and at start and resume), moves
+//! each grant with one cheap call every [`CHECK_EVERY`] (and at start, on resume and when the
+//! user asks, [`Herald::check_connections_now`]), moves
 //! statuses (connected → needs reconnect → disconnected) and raises each notification once.
 //!
 //! It never polls: it sleeps until the next thing due (a renewal, a warning, a check, a retry)
@@ -36,8 +37,11 @@ use crate::{CoreEvent, Herald};
 use plan::{backoff, earliest, jitter, renewable, Plan};
 pub(crate) use store::GrantHealth;
 
-/// How often each grant is checked with one cheap call (besides at start and on resume).
+/// How often each grant is checked with one cheap call (besides at start and on resume), unless
+/// [`crate::Config::check_every`] says otherwise.
 pub const CHECK_EVERY: chrono::Duration = chrono::Duration::hours(6);
+/// How long a "check now" waits for its pass (each call is bounded by the request timeout).
+const CHECK_NOW_TIMEOUT: Duration = Duration::from_secs(120);
 /// A sign-in Herald cannot renew (Facebook user tokens) needs a reconnect this long before it
 /// expires.
 pub const WARNING_WINDOW: chrono::Duration = chrono::Duration::days(7);
@@ -71,6 +75,9 @@ pub struct HealthState {
     /// The clock's time at the start of the last finished turn (milliseconds since the epoch).
     last_turn_ms: std::sync::atomic::AtomicI64,
     plans: Mutex<HashMap<String, Plan>>,
+    /// "Check now" requests: the number asked for, and the number a finished pass has served.
+    requested: AtomicU64,
+    served: tokio::sync::watch::Sender<u64>,
 }
 
 /// Counters for tests and the bench.
@@ -116,6 +123,35 @@ impl Herald {
         self.wake_health();
     }
 
+    /// Check every connection now (the user asked): one pass of the health task over every
+    /// grant, as after a resume. Returns the accounts once that pass has finished. Statuses
+    /// change only as a periodic check would change them, and `AccountsChanged` is sent when
+    /// one did.
+    pub async fn check_connections_now(&self) -> Result<Vec<crate::api::Account>> {
+        let mut served = self.health.served.subscribe();
+        // The resume flag first: a pass that sees this request's number also sees the flag.
+        self.health.resume.store(true, Ordering::SeqCst);
+        let wanted = self.health.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        self.wake_health();
+        let running = &self.health.running;
+        let waited = served.wait_for(|&done| done >= wanted || !running.load(Ordering::SeqCst));
+        let answered = match tokio::time::timeout(CHECK_NOW_TIMEOUT, waited).await {
+            Ok(Ok(done)) => *done >= wanted,
+            Ok(Err(_)) => false,
+            Err(_) => return Err(Error::Internal("checking the connections took too long; try again".into())),
+        };
+        if !answered {
+            // No task (a headless core, or it has ended): the pass runs here.
+            self.health_turn(true).await?;
+        }
+        self.accounts().await
+    }
+
+    /// How often each grant is checked ([`crate::Config::check_every`]).
+    fn check_every(&self) -> chrono::Duration {
+        self.config().check_every
+    }
+
     pub fn health_stats(&self) -> HealthStats {
         HealthStats {
             wakeups: self.health.wakeups.load(Ordering::Relaxed),
@@ -153,7 +189,9 @@ impl Herald {
         let notify = Arc::clone(&self.health.notify);
         let clock = Arc::clone(&self.config().clock);
         let mut changes = clock.changes();
+        let stopped = TaskEnd(Arc::downgrade(self));
         Some(tokio::spawn(async move {
+            let _stopped = stopped;
             // A wake from before the start is covered by the start's pass over every grant.
             tokio::select! {
                 biased;
@@ -161,10 +199,21 @@ impl Herald {
                 () = std::future::ready(()) => {}
             }
             let mut resumed = true;
+            let mut serving = match herald.upgrade() {
+                Some(herald) => herald.health.requested.load(Ordering::SeqCst),
+                None => return,
+            };
             loop {
                 let sleep = {
                     let Some(herald) = herald.upgrade() else { return };
-                    let next = match herald.health_turn(resumed).await {
+                    let turn = herald.health_turn(resumed).await;
+                    // A "check now" waiting for this pass is answered even when it failed.
+                    herald.health.served.send_if_modified(|done| {
+                        let newer = serving > *done;
+                        *done = (*done).max(serving);
+                        newer
+                    });
+                    let next = match turn {
                         Ok(next) => next,
                         Err(e) => {
                             tracing::error!("health: {e}");
@@ -176,6 +225,8 @@ impl Herald {
                 let jumped = sleep_or_wake(&notify, clock.as_ref(), changes.as_mut(), sleep).await;
                 let Some(herald) = herald.upgrade() else { return };
                 herald.health.wakeups.fetch_add(1, Ordering::Relaxed);
+                // Read before the flag: a request counted here has set the flag already.
+                serving = herald.health.requested.load(Ordering::SeqCst);
                 resumed = herald.health.resume.swap(false, Ordering::SeqCst) || jumped;
                 if resumed {
                     herald.health.resumes.fetch_add(1, Ordering::Relaxed);
@@ -211,7 +262,7 @@ impl Herald {
                 let plan = plan.unwrap_or_else(|| {
                     // First seen: at start every grant is checked; a grant just connected was
                     // checked by the connect itself.
-                    let next_check = if resumed { now } else { now + CHECK_EVERY };
+                    let next_check = if resumed { now } else { now + self.check_every() };
                     Plan::new(grant.network, next_check, lead)
                 });
                 changed |= self.visit_grant(grant, plan, now).await?;
@@ -249,7 +300,7 @@ impl Herald {
         }
         if !grant.active {
             // Nothing to renew or check until a reconnect; once expired, it is disconnected.
-            plan.next_check = now + CHECK_EVERY;
+            plan.next_check = now + self.check_every();
             self.plans().insert(id.to_owned(), plan);
             if grant.needs_reconnect && grant.expires_at.is_some_and(|at| at <= now) {
                 let reason = grant.reason.unwrap_or(StatusReason::ExpiredCannotRenew);
@@ -265,7 +316,7 @@ impl Herald {
         let tokens = match self.vault().tokens(id).await {
             Ok(Some(tokens)) => tokens,
             Ok(None) => {
-                plan.next_check = now + CHECK_EVERY;
+                plan.next_check = now + self.check_every();
                 self.plans().insert(id.to_owned(), plan);
                 let why = "The sign-in is missing from the system keyring (it may have been cleared). Reconnect to sign in again.";
                 let problem = Some((StatusReason::KeyringEntryMissing, why));
@@ -307,14 +358,14 @@ impl Herald {
                 plan.failures = 0;
                 plan.not_before = None;
                 if now >= plan.next_check {
-                    plan.next_check = now + CHECK_EVERY;
+                    plan.next_check = now + self.check_every();
                 }
                 false
             }
             Verdict::Reconnect(reason, why) => {
                 plan.failures = 0;
                 plan.not_before = None;
-                plan.next_check = now + CHECK_EVERY;
+                plan.next_check = now + self.check_every();
                 tracing::warn!(grant = %id, network = network.as_str(), reason = reason.as_str(), "needs reconnect");
                 self.store()
                     .record_health(id, Some(AccountStatus::NeedsReconnect), Some((reason, &why)), None, now)
@@ -395,7 +446,7 @@ impl Herald {
         plan.renewed_at = Some(now);
         plan.jitter = jitter(self.renew_lead(network));
         // A renewal the network accepted vouches for the sign-in like a check does.
-        plan.next_check = plan.next_check.max(now + CHECK_EVERY);
+        plan.next_check = plan.next_check.max(now + self.check_every());
         Ok((Verdict::Fine, None))
     }
 
@@ -457,6 +508,19 @@ impl Herald {
             self.emit(CoreEvent::Notify { account_id: subject.account_id.clone(), kind });
         }
         Ok(next)
+    }
+}
+
+/// Held by the health task: when it ends (or is aborted), a later start may run it again and a
+/// "check now" waiting for it runs its pass itself.
+struct TaskEnd(std::sync::Weak<Herald>);
+
+impl Drop for TaskEnd {
+    fn drop(&mut self) {
+        if let Some(herald) = self.0.upgrade() {
+            herald.health.running.store(false, Ordering::SeqCst);
+            herald.health.served.send_modify(|_| {});
+        }
     }
 }
 

@@ -67,3 +67,10 @@ pub async fn accounts_disconnect(state: State<'_, AppState>, account_id: String)
 pub async fn accounts_check(state: State<'_, AppState>) -> CmdResult<Vec<Account>> {
     state.herald.check_accounts().await.ipc()
 }
+
+/// "Check connections": one cheap call per connection now, answered once they are all checked.
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_check_now(state: State<'_, AppState>) -> CmdResult<Vec<Account>> {
+    state.herald.check_connections_now().await.ipc()
+}

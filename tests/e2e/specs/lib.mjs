@@ -13,8 +13,11 @@ const adminToken = process.env.HERALD_SANDBOX_ADMIN_TOKEN;
 /** The WebDriver session; set by `useApp()`'s before hook. */
 export let browser;
 
-/** Opens the app through tauri-driver before the spec's tests and closes it after them. */
-export function useApp() {
+/**
+ * Opens the app through tauri-driver before the spec's tests and closes it after them; `args`
+ * are Herald's command-line arguments for this launch.
+ */
+export function useApp(args = []) {
   before(async () => {
     browser = await remote({
       hostname: "127.0.0.1",
@@ -23,7 +26,7 @@ export function useApp() {
       capabilities: {
         browserName: "wry",
         "wdio:enforceWebDriverClassic": true,
-        "tauri:options": { application: app },
+        "tauri:options": { application: app, args },
       },
     });
   });

@@ -12,6 +12,7 @@
 //! - `GET /__sandbox/secrets` → JSON array of every code and token issued
 //! - `GET /__sandbox/hits` → `{"google_token": 2, ...}`
 //! - `POST /__sandbox/revoke-all` → every grant revoked, as if the user removed access
+//! - `POST /__sandbox/revoke` body: `{"network":"x"}` → that network's grants only
 
 use std::sync::Arc;
 
@@ -48,6 +49,7 @@ pub(crate) fn router(token: String) -> Router<Shared> {
         .route("/__sandbox/hits", get(hits))
         .route("/__sandbox/published", get(published))
         .route("/__sandbox/revoke-all", post(revoke_all))
+        .route("/__sandbox/revoke", post(revoke_network))
         .route_layer(middleware::from_fn_with_state(token, guard))
 }
 
@@ -144,6 +146,22 @@ async fn published(State(shared): State<Shared>) -> Response {
         .map(|p| json!({ "network": p.network, "author": p.author, "id": p.id, "text": p.text, "media": p.media }))
         .collect();
     http::json(StatusCode::OK, &json!(list))
+}
+
+#[derive(Deserialize)]
+struct RevokeRequest {
+    network: String,
+}
+
+async fn revoke_network(State(shared): State<Shared>, body: Bytes) -> Response {
+    match parse::<RevokeRequest>(&body) {
+        Ok(request) if lock(&shared).revoke_network(&request.network) => StatusCode::NO_CONTENT.into_response(),
+        Ok(request) => http::json(
+            StatusCode::BAD_REQUEST,
+            &json!({ "error": format!("unknown network {:?}: google, facebook, instagram, linkedin or x", request.network) }),
+        ),
+        Err(response) => *response,
+    }
 }
 
 async fn revoke_all(State(shared): State<Shared>) -> StatusCode {

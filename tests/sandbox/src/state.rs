@@ -258,6 +258,31 @@ impl State {
         self.nets.revoke_all();
     }
 
+    /// Every grant of one network dies (`google`, `facebook`, `instagram`, `linkedin`, `x`), as
+    /// if the user removed the app's access there; the other networks keep theirs. `false` for
+    /// an unknown name.
+    pub(crate) fn revoke_network(&mut self, network: &str) -> bool {
+        use crate::grants::Net;
+        let net = match network {
+            "google" | "google_business" => {
+                for grant in self.google.grants.values_mut() {
+                    grant.revoked = true;
+                }
+                for code in self.google.codes.values_mut() {
+                    code.consumed = true;
+                }
+                return true;
+            }
+            "facebook" => Net::Facebook,
+            "instagram" => Net::Instagram,
+            "linkedin" => Net::LinkedIn,
+            "x" => Net::X,
+            _ => return false,
+        };
+        self.nets.book(net).revoke_all();
+        true
+    }
+
     /// Counts a hit and takes one application of the endpoint's fault, if any.
     pub(crate) fn hit(&mut self, endpoint: Endpoint) -> Option<Fault> {
         *self.hits.entry(endpoint).or_insert(0) += 1;

@@ -68,6 +68,28 @@ async fn admin_routes_drive_the_sandbox() {
     assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// `revoke` takes one network's grants and leaves the others' alone.
+#[tokio::test]
+async fn revoke_one_network_leaves_the_others_signed_in() {
+    let (sb, token) = start_with_admin().await;
+    let http = client();
+    let base = sb.base_url();
+    let consent =
+        admin(http.post(format!("{base}/__sandbox/auto-consent")), &token, r#"{"approve":{"locations":null}}"#);
+    assert!(consent.send().await.unwrap().status().is_success());
+    let (access, _) = connect(&sb, &http).await;
+    let revoke = |network: &str| {
+        admin(http.post(format!("{base}/__sandbox/revoke")), &token, &format!(r#"{{"network":"{network}"}}"#)).send()
+    };
+    assert_eq!(revoke("x").await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(accounts(&sb, &http, &access).await.0, StatusCode::OK, "Google untouched by X's revoke");
+    let unknown = revoke("myspace").await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert!(unknown.text().await.unwrap().contains("unknown network"));
+    assert_eq!(revoke("google").await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(accounts(&sb, &http, &access).await.0, StatusCode::UNAUTHORIZED);
+}
+
 /// What the app's in-process demo sandbox runs: no admin token, so no admin API at all.
 #[tokio::test]
 async fn without_an_admin_token_the_admin_api_does_not_exist() {

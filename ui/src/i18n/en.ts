@@ -35,6 +35,12 @@ export const en = {
   'accounts.intro':
     'The social accounts of your business that Herald can post to. Each sign-in stays in the system keyring of this computer.',
   'accounts.connect': 'Connect',
+  'accounts.checkNow': 'Check connections',
+  'accounts.checking': 'Checking…',
+  'accounts.checkedFine': 'Checked just now: every connection works.',
+  'accounts.checkedOne': 'Checked just now: {count} connection needs your attention.',
+  'accounts.checkedOther': 'Checked just now: {count} connections need your attention.',
+  'accounts.checkFailed': 'Herald could not check the connections.',
   'accounts.connectBlocked': 'Connecting is off until the system keyring is available.',
   'accounts.loading': 'Loading your accounts…',
   'accounts.loadFailed': 'Herald could not load your accounts.',

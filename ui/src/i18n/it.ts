@@ -37,6 +37,12 @@ export const it: Record<MessageKey, string> = {
   'accounts.intro':
     'Gli account social della tua attività su cui Herald può pubblicare. Ogni accesso resta nel portachiavi di sistema di questo computer.',
   'accounts.connect': 'Collega',
+  'accounts.checkNow': 'Verifica collegamenti',
+  'accounts.checking': 'Verifica in corso…',
+  'accounts.checkedFine': 'Verificati ora: tutti i collegamenti funzionano.',
+  'accounts.checkedOne': 'Verificati ora: {count} collegamento richiede la tua attenzione.',
+  'accounts.checkedOther': 'Verificati ora: {count} collegamenti richiedono la tua attenzione.',
+  'accounts.checkFailed': 'Herald non è riuscito a verificare i collegamenti.',
   'accounts.connectBlocked':
     'Non è possibile collegare account finché il portachiavi di sistema non è disponibile.',
   'accounts.loading': 'Caricamento degli account…',

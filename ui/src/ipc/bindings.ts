@@ -171,6 +171,17 @@ async accountsCheck() : Promise<Result<Account[], IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * "Check connections": one cheap call per connection now, answered once they are all checked.
+ */
+async accountsCheckNow() : Promise<Result<Account[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("accounts_check_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async modeStatus() : Promise<Result<ModeStatus, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("mode_status") };

@@ -197,6 +197,8 @@ export const ipc = {
   accountsDisconnect: (accountId: string): Promise<DisconnectOutcome> =>
     call(() => commands.accountsDisconnect(accountId)),
   accountsCheck: (): Promise<Account[]> => call(() => commands.accountsCheck()),
+  /** "Check connections": one cheap call per connection now; answers once all are checked. */
+  accountsCheckNow: (): Promise<Account[]> => call(() => commands.accountsCheckNow()),
   /** Demo or live, whether HERALD_DEMO fixed it, and whether real credentials are saved. */
   modeStatus: (): Promise<ModeStatus> => call(() => commands.modeStatus()),
   /**
@@ -312,7 +314,7 @@ export type ConnectApi = Pick<
 
 /** What the accounts page needs besides the connect popup. */
 export type AccountsApi = ConnectApi &
-  Pick<Api, 'accountsList' | 'accountsCheck' | 'accountsDisconnect' | 'onAccountsChanged'>;
+  Pick<Api, 'accountsList' | 'accountsCheck' | 'accountsCheckNow' | 'accountsDisconnect' | 'onAccountsChanged'>;
 
 /** What the "Move to another computer" section needs. */
 export type TransferApi = Pick<Api, 'dataExport' | 'dataImport' | 'appStatus'>;

@@ -305,7 +305,7 @@ impl Book {
         }
     }
 
-    pub(super) fn revoke_all(&mut self) {
+    pub(crate) fn revoke_all(&mut self) {
         for grant in self.grants.values_mut() {
             grant.revoked = true;
         }

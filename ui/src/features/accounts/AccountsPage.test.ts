@@ -170,4 +170,52 @@ describe('AccountsPage', () => {
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findAllByTestId('account-card')).toHaveLength(2);
   });
+
+  it('checks every connection on request and says how many need attention', async () => {
+    const { api, user } = setup(two());
+    await screen.findByTestId('accounts-grid');
+    let answer: (accounts: Account[]) => void = () => {};
+    api.accountsCheckNow.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const button = screen.getByTestId('check-now');
+    expect(button).toHaveTextContent('Check connections');
+    await user.click(button);
+    expect(button).toBeDisabled();
+    expect(button).toHaveTextContent('Checking…');
+    answer([two()[0], { ...two()[1], status: 'needs_reconnect', statusReason: 'sign_in_rejected' }]);
+    expect(await screen.findByTestId('notice')).toHaveTextContent(
+      'Checked just now: 1 connection needs your attention.',
+    );
+    expect(button).toBeEnabled();
+    const badges = screen.getAllByTestId('status-badge');
+    expect(badges[1]).toHaveAttribute('data-status', 'needs_reconnect');
+    expect(api.accountsCheckNow).toHaveBeenCalledTimes(1);
+
+    // Checked again after a reconnect elsewhere: the backend's answer replaces the cards.
+    await user.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('notice')).toHaveTextContent('Checked just now: every connection works.'),
+    );
+    expect(screen.getAllByTestId('status-badge')[1]).toHaveAttribute('data-status', 'connected');
+  });
+
+  it('says when every connection works, and offers a retry when the check fails', async () => {
+    const { api, user } = setup(two());
+    await screen.findByTestId('accounts-grid');
+    await user.click(screen.getByTestId('check-now'));
+    expect(await screen.findByTestId('notice')).toHaveTextContent('Checked just now: every connection works.');
+
+    api.accountsCheckNow.mockRejectedValueOnce(appError('storage', 'locked'));
+    await user.click(screen.getByTestId('check-now'));
+    const failed = await screen.findByTestId('check-error');
+    expect(screen.queryByTestId('notice')).toBeNull();
+    await user.click(within(failed).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByTestId('notice')).toHaveTextContent('every connection works');
+    expect(screen.queryByTestId('check-error')).toBeNull();
+  });
+
+  it('offers no check while there is nothing to check', async () => {
+    setup([]);
+    await screen.findByTestId('empty-state');
+    expect(screen.queryByTestId('check-now')).toBeNull();
+  });
 });
