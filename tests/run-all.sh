@@ -60,6 +60,10 @@ HERALD_APP="$target/debug/herald" TAURI_DRIVER="$tools/bin/tauri-driver" SANDBOX
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 echo "e2e screenshots: tests/e2e/output/"
 
+step "The tray and desktop notifications, end to end (Xvfb, the real binary)"
+timeout 600 tests/e2e/tray.sh "$target/debug/herald" 2>&1 | tee "$logs/tray.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
 step "Summary"
 grep -E "^test result:" "$logs/rust.log" | awk '{p+=$4; f+=$6} END {printf "cargo test: %d passed, %d failed (%d suites)\n", p, f, NR}'
 grep -E "^test result:" "$logs/rust.log" | grep -v " 0 failed" || true
@@ -68,5 +72,6 @@ plain() { sed 's/\x1b\[[0-9;]*m//g' "$1"; }
 plain "$logs/ui-check.log" | grep -E "svelte-check found|COMPLETED" | tail -1
 plain "$logs/ui-test.log" | grep -E "^ *(Test Files|Tests) "
 grep -E "^ℹ (tests|pass|fail) " "$logs/e2e.log"
+grep -E "^tray e2e: " "$logs/tray.log" || true
 [ $status -eq 0 ] && echo "ALL TESTS PASSED" || echo "SOME TESTS FAILED"
 exit $status

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(python3-venv libwebkit2gtk-4.1-dev build-essential libssl-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libxdo-dev pkg-config xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-dev
-  libsecret-tools webkit2gtk-driver xdg-utils curl imagemagick xdotool)
+  libsecret-tools webkit2gtk-driver xdg-utils curl imagemagick xdotool sqlite3 libglib2.0-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

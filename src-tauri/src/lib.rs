@@ -11,6 +11,8 @@ mod notify;
 #[cfg(test)]
 mod security_tests;
 mod tray;
+#[cfg(target_os = "linux")]
+mod trim;
 mod window;
 
 use std::sync::Arc;

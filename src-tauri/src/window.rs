@@ -125,6 +125,19 @@ async fn end_network_process() {
                 None => {}
             }
         }
+        // The web view's teardown has finished by now; give back what it leaves behind.
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        if MAIN_OPEN.load(Ordering::SeqCst) {
+            return;
+        }
+        if let Ok(released) = tokio::task::spawn_blocking(crate::trim::release).await {
+            tracing::info!(
+                mappings = released.mappings,
+                pss_before_kib = released.pss_before_kib,
+                pss_after_kib = released.pss_after_kib,
+                "memory released while in the tray"
+            );
+        }
         return;
     }
 }

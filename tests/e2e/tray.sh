@@ -3,7 +3,9 @@
 # shell: a WebDriver session cannot follow a window that is destroyed and built again (the
 # specs in specs/ drive one window per session). The tray menu is clicked through its D-Bus
 # menu (com.canonical.dbusmenu, what a desktop's tray host reads); the window is closed the
-# way a window manager's close button does it (bench/close-window.py).
+# way a window manager's close button does it (bench/close-window.py); desktop notifications go
+# to notifyd.mjs, a notification server on the session bus that records them and clicks one on
+# SIGUSR1 as a person would.
 #   tests/e2e/tray.sh [herald binary]   default $CARGO_TARGET_DIR/debug/herald (custom-protocol)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +21,15 @@ export HERALD_BENCH=1 HERALD_DEMO=1 HERALD_DATA_DIR="$work/data" HERALD_LOG=info
 export XDG_CONFIG_HOME="$work/config" BROWSER=true
 pid=""
 log=""
-cleanup() { local status=$?; [ "$status" = 0 ] || echo "tray e2e: stopped (status $status)"; [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+notifyd=""
+cleanup() {
+  local status=$?
+  [ "$status" = 0 ] || echo "tray e2e: stopped (status $status)"
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$notifyd" ] && kill "$notifyd" 2>/dev/null
+  wait 2>/dev/null || true
+  if [ -n "${TRAY_E2E_KEEP:-}" ]; then echo "tray e2e: kept $work"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 fails=0
 pass() { echo "ok   - $1"; }
@@ -50,17 +60,30 @@ setting() { db "SELECT value FROM settings WHERE key = '$1'"; }
 setting_is() { [ "$(setting "$1")" = "$2" ]; }
 log_count() { grep -c "$1" "$log" || true; }
 
+# The desktop's notification server: every notification Herald shows lands in $notes.
+notes="$work/notifications.jsonl"
+: > "$notes"
+NOTIFYD_LOG="$notes" node "$here/notifyd.mjs" > "$work/notifyd.out" 2>&1 &
+notifyd=$!
+notifyd_ready() { grep -q "notifyd ready" "$work/notifyd.out"; }
+wait_for 10 notifyd_ready || { echo "the test notification server did not start"; cat "$work/notifyd.out"; exit 1; }
+notes_with() { grep -F '"summary"' "$notes" | grep -cF "$1" || true; }
+noted() { [ "$(notes_with "$1")" -ge 1 ]; }
+click_notification() { kill -USR1 "$notifyd"; }
+
 menu_path=/org/ayatana/NotificationItem/tray_icon_tray_app_herald/Menu
 menu_dest() { # the bus connection of Herald's tray menu: one of Herald's own connections
-  local name owner
+  local name owner cache="$work/menu-dest.$pid"
+  if [ -s "$cache" ]; then cat "$cache"; return 0; fi
   for name in $(dbus-send --session --dest=org.freedesktop.DBus --print-reply /org/freedesktop/DBus \
       org.freedesktop.DBus.ListNames | grep -o '":1\.[0-9]*"' | tr -d '"'); do
     owner="$(dbus-send --session --dest=org.freedesktop.DBus --print-reply /org/freedesktop/DBus \
       org.freedesktop.DBus.GetConnectionUnixProcessID "string:$name" 2>/dev/null | awk '/uint32/{print $2}')" || true
     [ "$owner" = "$pid" ] || continue
-    if gdbus call --session --dest "$name" --object-path "$menu_path" \
+    # --timeout: another of Herald's connections may leave an unknown call unanswered.
+    if gdbus call --session --timeout 2 --dest "$name" --object-path "$menu_path" \
         --method com.canonical.dbusmenu.GetLayout -- 0 -1 "['label']" > /dev/null 2>&1; then
-      echo "$name"; return 0
+      echo "$name" > "$cache"; echo "$name"; return 0
     fi
   done
   return 1
@@ -123,6 +146,7 @@ close_window
 check "closing again keeps running" wait_for 5 bash -c "sleep 1; kill -0 $pid"
 sleep 1
 check "the tray notice was shown exactly once" test "$(log_count 'tray notice shown')" = 1
+check "... and reached the desktop's notification server once" test "$(notes_with 'Herald keeps running in the tray')" = 1
 
 echo "# the tray menu: Open Herald, Pause/Resume publishing"
 before=$(ready_count)
@@ -139,24 +163,37 @@ sleep 1
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
 
 echo "# an account needing attention: tray item, attention icon, reconnect from the tray; Quit"
-# A Facebook Page whose sign-in was lost (the demo's own accounts are connected, or links).
+# A connected Facebook Page whose sign-in is gone from the keyring (as when the keyring is
+# cleared): the health check at start finds it missing and moves the account to "needs reconnect".
 account_id="tray-e2e-page"
 account_network=facebook
-db "INSERT INTO accounts (id, network, external_id, kind, display_name, status, connected_at)
-    VALUES ('$account_id', 'facebook', 'tray-e2e', 'page', 'Forno Rossi', 'needs_reconnect', '2026-01-01T00:00:00Z')"
+db "INSERT INTO grants (id, network, created_at) VALUES ('tray-e2e-grant', 'facebook', '2026-01-01T00:00:00Z');
+    INSERT INTO accounts (id, network, external_id, kind, display_name, status, connected_at, grant_id)
+    VALUES ('$account_id', 'facebook', 'tray-e2e', 'page', 'Forno Rossi', 'connected', '2026-01-01T00:00:00Z', 'tray-e2e-grant')"
 start third
 wait_for 30 ready_at_least 1 || { echo "Herald did not restart"; cat "$log"; exit 1; }
 check "the window comes back at its saved size" test "$(xdotool getwindowgeometry "$(window_id)" | awk '/Geometry/{print $2}')" = 900x640
+check "the check at start finds the sign-in missing" wait_for 10 bash -c "[ \"\$(sqlite3 '$HERALD_DATA_DIR/demo/herald.db' \"SELECT status FROM accounts WHERE id = '$account_id'\")\" = needs_reconnect ]"
+has_reconnect_item() { menu | cut -f2 | grep -q '^Reconnect '; }
+wait_for 10 has_reconnect_item || true
 reconnect_label="$(menu | cut -f2 | grep '^Reconnect ' || true)"
 check "the tray lists the account needing attention" test -n "$reconnect_label"
 check "the tray icon shows the attention dot" wait_for 5 icon_is "$root/icons/tray-attention.png"
+check "a desktop notification says the account needs reconnecting" wait_for 10 noted "Forno Rossi (Facebook) needs reconnecting"
+signins() { grep "sign-in started" "$log" | grep -c "$account_network" || true; }
+signins_at_least() { [ "$(signins)" -ge "$1" ]; }
+close_window
+wait_for 10 no_webkit || true
+before=$(ready_count)
+check "click the notification (window closed)" click_notification
+check "the notification opens the window" wait_for 10 ready_at_least $((before + 1))
+check "... on that account's reconnect (sign-in started for its network)" wait_for 10 signins_at_least 1
 close_window
 wait_for 10 no_webkit || true
 before=$(ready_count)
 check "click $reconnect_label" click "$reconnect_label"
 check "the reconnect item opens the window" wait_for 10 ready_at_least $((before + 1))
-signin_started() { grep "sign-in started" "$log" | grep -q "$account_network"; }
-check "... on that account's reconnect (sign-in started for its network)" wait_for 10 signin_started
+check "... on that account's reconnect too" wait_for 10 signins_at_least 2
 [ -n "${TRAY_E2E_DEBUG:-}" ] && tail -15 "$log"
 check "click Quit Herald" click "Quit Herald"
 check "Quit exits Herald" wait_for 10 dead
@@ -167,6 +204,7 @@ start fourth --in-tray
 check "an --in-tray start builds the tray menu" wait_for 30 menu_has "Open Herald"
 sleep 2
 check "... and no window" test "$(ready_count)" = 0
+check "the account's notification was not raised again at this start" test "$(notes_with 'Forno Rossi (Facebook) needs reconnecting')" = 1
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 echo "tray e2e: $fails failed"
