@@ -173,7 +173,8 @@ db "INSERT INTO grants (id, network, created_at) VALUES ('tray-e2e-grant', 'face
 start third
 wait_for 30 ready_at_least 1 || { echo "Herald did not restart"; cat "$log"; exit 1; }
 check "the window comes back at its saved size" test "$(xdotool getwindowgeometry "$(window_id)" | awk '/Geometry/{print $2}')" = 900x640
-check "the check at start finds the sign-in missing" wait_for 10 bash -c "[ \"\$(sqlite3 '$HERALD_DATA_DIR/demo/herald.db' \"SELECT status FROM accounts WHERE id = '$account_id'\")\" = needs_reconnect ]"
+status_is() { [ "$(db "SELECT status FROM accounts WHERE id = '$account_id'")" = "$1" ]; }
+check "the check at start finds the sign-in missing" wait_for 10 status_is needs_reconnect
 has_reconnect_item() { menu | cut -f2 | grep -q '^Reconnect '; }
 wait_for 10 has_reconnect_item || true
 reconnect_label="$(menu | cut -f2 | grep '^Reconnect ' || true)"
