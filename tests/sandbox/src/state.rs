@@ -249,13 +249,17 @@ impl State {
 
     /// Every grant dies, as if the user removed the app's access; pending codes die too.
     pub(crate) fn revoke_all(&mut self) {
+        self.revoke_google();
+        self.nets.revoke_all();
+    }
+
+    fn revoke_google(&mut self) {
         for grant in self.google.grants.values_mut() {
             grant.revoked = true;
         }
         for code in self.google.codes.values_mut() {
             code.consumed = true;
         }
-        self.nets.revoke_all();
     }
 
     /// Every grant of one network dies (`google`, `facebook`, `instagram`, `linkedin`, `x`), as
@@ -265,12 +269,7 @@ impl State {
         use crate::grants::Net;
         let net = match network {
             "google" | "google_business" => {
-                for grant in self.google.grants.values_mut() {
-                    grant.revoked = true;
-                }
-                for code in self.google.codes.values_mut() {
-                    code.consumed = true;
-                }
+                self.revoke_google();
                 return true;
             }
             "facebook" => Net::Facebook,
